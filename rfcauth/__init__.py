@@ -18,6 +18,22 @@ from rfcauth._errors import (
 # --- end challenge parsing ------------------------------------------------------------------
 
 # --- metadata (issue 3) --------------------------------------------------------------------
+# isort: split
+from rfcauth._asm import AuthorizationServerMetadata
+from rfcauth._mcp_profile import check_mcp_profile
+from rfcauth._metadata import (
+    parse_authorization_server_metadata,
+    parse_protected_resource_metadata,
+)
+from rfcauth._prm import ProtectedResourceMetadata
+from rfcauth._rules import RULES as METADATA_RULES
+from rfcauth._rules import TOLERANCES as METADATA_TOLERANCES
+from rfcauth._wellknown import (
+    WellKnownUrl,
+    authorization_server_metadata_urls,
+    protected_resource_metadata_urls,
+)
+
 # --- end metadata ---------------------------------------------------------------------------
 
 # --- discovery (issue 4) -------------------------------------------------------------------
@@ -26,10 +42,20 @@ from rfcauth._errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "METADATA_RULES",
+    "METADATA_TOLERANCES",
+    "AuthorizationServerMetadata",
     "ChallengeParseError",
     "MetadataError",
+    "ProtectedResourceMetadata",
     "RfcAuthError",
     "UsageError",
     "Violation",
+    "WellKnownUrl",
     "__version__",
+    "authorization_server_metadata_urls",
+    "check_mcp_profile",
+    "parse_authorization_server_metadata",
+    "parse_protected_resource_metadata",
+    "protected_resource_metadata_urls",
 ]

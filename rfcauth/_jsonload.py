@@ -1,0 +1,256 @@
+"""Turn untrusted bytes, text or a mapping into one JSON object, within firm limits.
+
+Theory of operation: the size cap is checked before anything is decoded, UTF-8 is decoded
+strictly (RFC 8259 §8.1), the C JSON scanner does the parsing with a hook that notices duplicate
+member names (RFC 8259 §4: "The names within an object SHOULD be unique"; parsers disagree on
+which one wins), non-JSON constants (``NaN``, ``Infinity``) are refused, and nesting deeper than
+`MAX_DEPTH` is refused. Every failure is a `MetadataError`; nothing else escapes, and the work is
+linear in the input size.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, NoReturn
+
+from rfcauth._errors import MetadataError, UsageError, Violation
+
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "MAX_DEPTH",
+    "Duplicate",
+    "LoadedDocument",
+    "load_document",
+    "pointer",
+]
+
+#: Default cap on a metadata document, in bytes (UTF-8): 512 KiB.
+DEFAULT_MAX_SIZE: Final = 512 * 1024
+
+#: Deepest nesting accepted; real metadata documents nest two or three levels.
+MAX_DEPTH: Final = 64
+
+
+def pointer(*tokens: str | int) -> str:
+    """An RFC 6901 JSON Pointer to `tokens` (``~`` → ``~0``, ``/`` → ``~1``)."""
+    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Duplicate:
+    """A member name that occurs more than once in one JSON object."""
+
+    location: str
+    name: str
+    same_value: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedDocument:
+    """The decoded top-level object and the duplicate names found anywhere in it."""
+
+    members: dict[str, object]
+    duplicates: tuple[Duplicate, ...]
+
+
+class _DuplicateMarkedDict(dict[str, object]):
+    """A decoded object that had repeated names; `repeated` maps name → all its values."""
+
+    __slots__ = ("repeated",)
+
+    repeated: dict[str, list[object]]
+
+
+def _fail(code: str, message: str, *, kind: str, section: str, location: str = "") -> NoReturn:
+    violation = Violation(location=location, code=code, section=section, message=message)
+    raise MetadataError([violation], kind=kind)
+
+
+def _too_deep(kind: str) -> NoReturn:
+    _fail("too_deep", f"nesting deeper than {MAX_DEPTH} levels", kind=kind, section="rfcauth limit")
+
+
+def _reject_constant(name: str) -> NoReturn:
+    msg = f"{name} is not a JSON value (RFC 8259 §6)"
+    raise ValueError(msg)
+
+
+def load_document(data: object, *, max_size: int, kind: str, section: str) -> LoadedDocument:
+    """Decode `data` (bytes, str or Mapping) into a JSON object.
+
+    Raises:
+        MetadataError: ``too_large``, ``invalid_encoding``, ``invalid_json``, ``too_deep`` or
+            ``not_an_object``, with `section` as the rule that asks for a JSON object.
+        UsageError: `data` is of another type, or `max_size` is not a positive int.
+    """
+    if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
+        raise UsageError(f"max_size must be a positive int, not {max_size!r}")
+    if isinstance(data, Mapping):
+        return _from_mapping(data, kind=kind)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if len(raw) > max_size:
+            _fail(
+                "too_large",
+                f"document is {len(raw)} bytes; the cap is {max_size}",
+                kind=kind,
+                section="rfcauth limit",
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _fail(
+                "invalid_encoding",
+                f"not UTF-8: invalid byte at offset {exc.start}",
+                kind=kind,
+                section="RFC 8259 §8.1",
+            )
+    elif isinstance(data, str):
+        text = data
+        if len(text) > max_size or (
+            len(text) * 4 > max_size and len(text.encode("utf-8", "surrogatepass")) > max_size
+        ):
+            _fail(
+                "too_large",
+                f"document is larger than the cap of {max_size} bytes",
+                kind=kind,
+                section="rfcauth limit",
+            )
+    else:
+        raise UsageError(f"data must be bytes, str or a Mapping, not {type(data).__name__}")
+    return _from_text(text, kind=kind, section=section)
+
+
+def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
+    found_duplicates = False
+
+    def hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        nonlocal found_duplicates
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        found_duplicates = True
+        marked = _DuplicateMarkedDict(obj)
+        repeated: dict[str, list[object]] = {}
+        for name, value in pairs:
+            repeated.setdefault(name, []).append(value)
+        marked.repeated = {k: v for k, v in repeated.items() if len(v) > 1}
+        return marked
+
+    try:
+        value = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+    except RecursionError:
+        _too_deep(kind)
+    except ValueError as exc:  # json.JSONDecodeError and the constant hook
+        where = (
+            f" (line {exc.lineno}, column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        _fail("invalid_json", f"not JSON: {reason}{where}", kind=kind, section="RFC 8259")
+    if not isinstance(value, dict):
+        _fail(
+            "not_an_object",
+            f"the document is a JSON {_json_type(value)}, not an object",
+            kind=kind,
+            section=section,
+        )
+    if text.count("{") + text.count("[") > MAX_DEPTH:
+        _check_depth(value, kind=kind)
+    duplicates: list[Duplicate] = []
+    if found_duplicates:
+        _collect_duplicates(value, "", duplicates)
+    return LoadedDocument(members=value, duplicates=tuple(duplicates))
+
+
+def _check_depth(root: object, *, kind: str) -> None:
+    stack: list[tuple[object, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            _too_deep(kind)
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+
+
+def _collect_duplicates(node: object, where: str, out: list[Duplicate]) -> None:
+    stack: list[tuple[object, str]] = [(node, where)]
+    while stack:
+        current, location = stack.pop()
+        if isinstance(current, dict):
+            if isinstance(current, _DuplicateMarkedDict):
+                for name, values in current.repeated.items():
+                    first = values[0]
+                    same = all(v == first and type(v) is type(first) for v in values)
+                    out.append(
+                        Duplicate(location=location + pointer(name), name=name, same_value=same)
+                    )
+            stack.extend((v, location + pointer(k)) for k, v in current.items())
+        elif isinstance(current, list):
+            stack.extend((v, location + pointer(i)) for i, v in enumerate(current))
+    out.sort(key=lambda d: d.location)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return type(value).__name__
+
+
+def _from_mapping(data: Mapping[object, object], *, kind: str) -> LoadedDocument:
+    """Copy an already-decoded mapping into plain JSON values (tuples become lists)."""
+    violations: list[Violation] = []
+    members = _convert(data, "", 1, violations, kind=kind)
+    if violations:
+        raise MetadataError(violations, kind=kind)
+    if not isinstance(members, dict):  # pragma: no cover - a Mapping converts to a dict
+        _fail("not_an_object", "the document is not an object", kind=kind, section="RFC 8259")
+    return LoadedDocument(members=members, duplicates=())
+
+
+def _not_json(location: str, message: str, section: str = "RFC 8259") -> Violation:
+    return Violation(location=location, code="invalid_json", section=section, message=message)
+
+
+def _convert(
+    value: object, location: str, depth: int, violations: list[Violation], *, kind: str
+) -> object:
+    if depth > MAX_DEPTH:
+        _too_deep(kind)
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            violations.append(_not_json(location, f"{value!r} is not a JSON number", "RFC 8259 §6"))
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                out[key] = _convert(item, location + pointer(key), depth + 1, violations, kind=kind)
+            else:
+                violations.append(
+                    _not_json(location, f"member name {key!r} is not a string", "RFC 8259 §4")
+                )
+        return out
+    if isinstance(value, (list, tuple)):
+        return [
+            _convert(item, location + pointer(i), depth + 1, violations, kind=kind)
+            for i, item in enumerate(value)
+        ]
+    violations.append(_not_json(location, f"a {type(value).__name__} is not a JSON value"))
+    return value

@@ -1,0 +1,150 @@
+"""The two parse functions: untrusted document in, checked frozen model (or MetadataError) out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import ValidationError
+
+from rfcauth._asm import AuthorizationServerMetadata
+from rfcauth._checks import Findings, check_asm, check_prm
+from rfcauth._errors import MetadataError, UsageError, Violation
+from rfcauth._jsonload import DEFAULT_MAX_SIZE, LoadedDocument, load_document, pointer
+from rfcauth._model_base import TRUSTED, MetadataModel
+from rfcauth._prm import ProtectedResourceMetadata
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# The models are re-exported so that callers can import everything metadata from one module.
+__all__ = [
+    "AuthorizationServerMetadata",
+    "ProtectedResourceMetadata",
+    "parse_authorization_server_metadata",
+    "parse_protected_resource_metadata",
+]
+
+_M = TypeVar("_M", bound=MetadataModel)
+
+
+def _expect_str(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"{name} must be a str or None, not {type(value).__name__}")
+
+
+def _duplicates(loaded: LoadedDocument, findings: Findings) -> None:
+    for dup in loaded.duplicates:
+        how = "the same value" if dup.same_value else "different values"
+        findings.error(
+            dup.location,
+            "duplicate_member",
+            f"member {dup.name!r} occurs more than once (with {how})",
+        )
+
+
+def _build(model: type[_M], loaded: LoadedDocument, findings: Findings) -> _M:
+    if findings.errors:
+        raise MetadataError(findings.errors, kind=model._kind)  # noqa: SLF001
+    members = loaded.members
+    if findings.dropped:
+        members = {k: v for k, v in members.items() if k not in findings.dropped}
+    try:
+        result = model.model_validate(members, context=TRUSTED)
+    except ValidationError as exc:  # pragma: no cover - the rules check every field's type
+        violations = [
+            Violation(
+                location=pointer(*(str(p) for p in err["loc"])),
+                code="wrong_type",
+                section="RFC 8414 §2" if model is AuthorizationServerMetadata else "RFC 9728 §2",
+                message=err["msg"],
+            )
+            for err in exc.errors()
+        ]
+        raise MetadataError(violations, kind=model._kind) from None  # noqa: SLF001
+    if findings.warnings:
+        result._warnings = tuple(findings.warnings)  # noqa: SLF001
+    return result
+
+
+def parse_authorization_server_metadata(
+    data: bytes | str | Mapping[str, object],
+    *,
+    expected_issuer: str | None = None,
+    strict: bool = True,
+    max_size: int = DEFAULT_MAX_SIZE,
+) -> AuthorizationServerMetadata:
+    """Parse and check an OAuth 2.0 Authorization Server Metadata document (RFC 8414).
+
+    Applies every rule of RFC 8414 §2 to §3 (see the rule table in the README). With
+    `expected_issuer` — the issuer the well-known URL was built from — also RFC 8414 §3.3:
+    ``issuer`` must be identical to it, code point for code point.
+
+    Args:
+        data: the response body (``bytes`` or ``str``) or an already-decoded mapping.
+        expected_issuer: the issuer identifier the metadata URL was built from, if known.
+        strict: ``True`` applies the RFC letter; ``False`` also accepts the named tolerances
+            and records each use on the model's ``warnings``.
+        max_size: cap on the encoded document, in bytes.
+
+    Returns:
+        The frozen model; unknown members are kept in ``.extra``.
+
+    Raises:
+        MetadataError: the document breaks one or more rules; ``.violations`` lists them all.
+        UsageError: `data`, `expected_issuer` or `max_size` has the wrong type.
+
+    >>> asm = parse_authorization_server_metadata(
+    ...     b'{"issuer": "https://as.example", "response_types_supported": ["code"],'
+    ...     b' "authorization_endpoint": "https://as.example/authorize",'
+    ...     b' "token_endpoint": "https://as.example/token"}',
+    ...     expected_issuer="https://as.example")
+    >>> asm.token_endpoint
+    'https://as.example/token'
+    """
+    _expect_str("expected_issuer", expected_issuer)
+    kind = AuthorizationServerMetadata._kind  # noqa: SLF001
+    loaded = load_document(data, max_size=max_size, kind=kind, section="RFC 8414 §3.2")
+    findings = check_asm(loaded.members, strict=bool(strict), expected_issuer=expected_issuer)
+    _duplicates(loaded, findings)
+    return _build(AuthorizationServerMetadata, loaded, findings)
+
+
+def parse_protected_resource_metadata(
+    data: bytes | str | Mapping[str, object],
+    *,
+    expected_resource: str | None = None,
+    strict: bool = True,
+    max_size: int = DEFAULT_MAX_SIZE,
+) -> ProtectedResourceMetadata:
+    """Parse and check an OAuth 2.0 Protected Resource Metadata document (RFC 9728).
+
+    Applies every rule of RFC 9728 §2 to §3. With `expected_resource` — the resource identifier
+    the well-known URL was built from, or the request URL when the metadata URL came from a
+    ``resource_metadata`` hint — also RFC 9728 §3.3: ``resource`` must be identical to it.
+    Resource identity has no tolerance in either mode.
+
+    Args:
+        data: the response body (``bytes`` or ``str``) or an already-decoded mapping.
+        expected_resource: the resource identifier to compare ``resource`` with, if known.
+        strict: ``True`` applies the RFC letter; ``False`` also accepts the named tolerances
+            and records each use on the model's ``warnings``.
+        max_size: cap on the encoded document, in bytes.
+
+    Returns:
+        The frozen model; unknown and language-tagged members are kept in ``.extra``.
+
+    Raises:
+        MetadataError: the document breaks one or more rules; ``.violations`` lists them all.
+        UsageError: `data`, `expected_resource` or `max_size` has the wrong type.
+
+    >>> prm = parse_protected_resource_metadata(
+    ...     '{"resource": "https://mcp.example/mcp", "bearer_methods_supported": []}')
+    >>> prm.authorization_servers is None, prm.bearer_methods_supported
+    (True, ())
+    """
+    _expect_str("expected_resource", expected_resource)
+    kind = ProtectedResourceMetadata._kind  # noqa: SLF001
+    loaded = load_document(data, max_size=max_size, kind=kind, section="RFC 9728 §3.2")
+    findings = check_prm(loaded.members, strict=bool(strict), expected_resource=expected_resource)
+    _duplicates(loaded, findings)
+    return _build(ProtectedResourceMetadata, loaded, findings)

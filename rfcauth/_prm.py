@@ -1,0 +1,88 @@
+"""`ProtectedResourceMetadata`: RFC 9728 §2, with §2.1 language-tagged members."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rfcauth._checks import Findings, check_prm
+from rfcauth._errors import UsageError
+from rfcauth._members import LOCALIZABLE
+from rfcauth._model_base import MetadataModel, Str, Strs
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["ProtectedResourceMetadata"]
+
+
+class ProtectedResourceMetadata(MetadataModel):
+    """OAuth 2.0 Protected Resource Metadata (RFC 9728 §2), lossless and frozen.
+
+    `authorization_servers` is optional, as in RFC 9728 (the MCP profile's requirement is
+    `rfcauth.check_mcp_profile`). `bearer_methods_supported` has no default: `None` means the
+    member is absent, ``()`` that the resource accepts no bearer method. Language-tagged
+    variants (``resource_name#ja``) stay in `extra` and are read with `localized`.
+
+    Build one with `rfcauth.parse_protected_resource_metadata`.
+    """
+
+    _kind: ClassVar[str] = "protected resource metadata"
+
+    resource: Str
+    authorization_servers: Strs | None = None
+    jwks_uri: Str | None = None
+    scopes_supported: Strs | None = None
+    bearer_methods_supported: Strs | None = None
+    resource_signing_alg_values_supported: Strs | None = None
+    resource_name: Str | None = None
+    resource_documentation: Str | None = None
+    resource_policy_uri: Str | None = None
+    resource_tos_uri: Str | None = None
+    tls_client_certificate_bound_access_tokens: bool | None = None
+    authorization_details_types_supported: Strs | None = None
+    dpop_signing_alg_values_supported: Strs | None = None
+    dpop_bound_access_tokens_required: bool | None = None
+    signed_metadata: Str | None = None
+
+    @classmethod
+    def _check(cls, members: Mapping[str, object]) -> Findings:
+        return check_prm(members, strict=True, expected_resource=None)
+
+    def localized(self, member: str) -> dict[str, str]:
+        """Every value of a human-readable `member` by language tag (RFC 9728 §2.1).
+
+        The untagged value, if any, is under ``""``; tags are as received (the original case).
+
+        >>> from rfcauth import parse_protected_resource_metadata
+        >>> prm = parse_protected_resource_metadata(
+        ...     '{"resource": "https://r.example", "resource_name": "Tool",'
+        ...     ' "resource_name#ja": "ツール"}')
+        >>> prm.localized("resource_name")
+        {'': 'Tool', 'ja': 'ツール'}
+
+        Raises:
+            UsageError: `member` is not one of RFC 9728's human-readable members.
+        """
+        if member not in LOCALIZABLE:
+            raise UsageError(f"{member!r} is not a human-readable member of RFC 9728 §2.1")
+        values: dict[str, str] = {}
+        untagged = getattr(self, member)
+        if untagged is not None:
+            values[""] = untagged
+        prefix = member + "#"
+        for name, value in (self.model_extra or {}).items():
+            if name.startswith(prefix) and isinstance(value, str):
+                values[name[len(prefix) :]] = value
+        return values
+
+    def localized_value(self, member: str, language: str) -> str | None:
+        """The value of `member` for `language`, matching tags case-insensitively (§2.1).
+
+        Falls back to the untagged value, which is displayed as is (§2.1); `None` if neither.
+        """
+        values = self.localized(member)
+        wanted = language.lower()
+        for tag, value in values.items():
+            if tag and tag.lower() == wanted:
+                return value
+        return values.get("")

@@ -1,0 +1,86 @@
+"""The URL syntax checks the metadata rules need, on exact strings (never normalised).
+
+RFC 8414 §3.3 and RFC 9728 §3.3 compare identifiers as identical strings, so nothing here
+rewrites a URL: it only splits one into its RFC 3986 components to answer questions such as
+"is there a query?" or "is the host a loopback name?".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["UriParts", "absolute_url_problem", "is_loopback_host", "split_uri"]
+
+# RFC 3986 Appendix B: the regular expression for breaking down a well-formed URI reference
+# into its components. It matches every string; the groups say which components are present.
+_URI_REFERENCE = re.compile(
+    r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL
+)
+
+# RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+
+# Characters that can never appear in a URI (RFC 3986 §2): controls, space, DEL.
+_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
+
+# 127.0.0.0/8 written as a dotted quad (RFC 1122 §3.2.1.3).
+_IPV4_LOOPBACK = re.compile(r"127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UriParts:
+    """The five RFC 3986 components; `None` means the component is absent (not empty)."""
+
+    scheme: str | None
+    authority: str | None
+    path: str
+    query: str | None
+    fragment: str | None
+
+    @property
+    def host(self) -> str:
+        """The host of the authority, without userinfo and port ("" when there is none)."""
+        authority = self.authority or ""
+        hostport = authority.rpartition("@")[2]
+        if hostport.startswith("["):
+            end = hostport.find("]")
+            return hostport if end < 0 else hostport[: end + 1]
+        return hostport.partition(":")[0]
+
+
+def split_uri(value: str) -> UriParts:
+    """Split `value` with the RFC 3986 Appendix B expression (total: every string splits)."""
+    match = _URI_REFERENCE.fullmatch(value)
+    if match is None:  # pragma: no cover - the expression matches every string
+        msg = "RFC 3986 Appendix B expression did not match"
+        raise AssertionError(msg)
+    scheme, authority, path, query, fragment = match.groups()
+    return UriParts(scheme=scheme, authority=authority, path=path, query=query, fragment=fragment)
+
+
+def absolute_url_problem(value: str) -> str | None:
+    """Why `value` is not an absolute URL (RFC 3986 §4.3), or `None` when it is one.
+
+    The check is structural: a valid scheme, no whitespace or control characters, and for
+    ``http``/``https`` a non-empty host. Characters outside the URI set that real servers send
+    anyway, such as the ``{tenantid}`` template in Microsoft Entra's multi-tenant issuer, are
+    not rejected here; identity checks compare the exact strings.
+    """
+    bad = _FORBIDDEN.search(value)
+    if bad is not None:
+        return f"contains {ascii(bad.group())[1:-1]!s} at offset {bad.start()}"
+    parts = split_uri(value)
+    if parts.scheme is None:
+        return "has no scheme (a relative reference is not allowed here)"
+    if _SCHEME.fullmatch(parts.scheme) is None:
+        return f"has an invalid scheme {parts.scheme!r}"
+    if parts.scheme.lower() in {"http", "https"} and not parts.host:
+        return "has no host"
+    return None
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost``, ``127.0.0.0/8`` and ``[::1]`` (RFC 8252 §7.3, RFC 6761 §6.3)."""
+    lowered = host.lower()
+    return lowered in {"localhost", "[::1]"} or _IPV4_LOOPBACK.fullmatch(lowered) is not None
