@@ -15,6 +15,22 @@ from rfcauth._errors import (
 )
 
 # --- challenge parsing (issue 2) -----------------------------------------------------------
+# isort: split
+from rfcauth._challenge import TOLERANCES as CHALLENGE_TOLERANCES
+from rfcauth._challenge import (
+    BearerChallenge,
+    BearerError,
+    BearerProblem,
+    Challenge,
+    ChallengeScan,
+    SkippedChallenge,
+    Tolerance,
+    Tolerated,
+    format_www_authenticate,
+    parse_www_authenticate,
+    scan_www_authenticate,
+)
+
 # --- end challenge parsing ------------------------------------------------------------------
 
 # --- metadata (issue 3) --------------------------------------------------------------------
@@ -42,20 +58,32 @@ from rfcauth._wellknown import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHALLENGE_TOLERANCES",
     "METADATA_RULES",
     "METADATA_TOLERANCES",
     "AuthorizationServerMetadata",
+    "BearerChallenge",
+    "BearerError",
+    "BearerProblem",
+    "Challenge",
     "ChallengeParseError",
+    "ChallengeScan",
     "MetadataError",
     "ProtectedResourceMetadata",
     "RfcAuthError",
+    "SkippedChallenge",
+    "Tolerance",
+    "Tolerated",
     "UsageError",
     "Violation",
     "WellKnownUrl",
     "__version__",
     "authorization_server_metadata_urls",
     "check_mcp_profile",
+    "format_www_authenticate",
     "parse_authorization_server_metadata",
     "parse_protected_resource_metadata",
+    "parse_www_authenticate",
     "protected_resource_metadata_urls",
+    "scan_www_authenticate",
 ]

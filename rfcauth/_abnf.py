@@ -231,6 +231,9 @@ AUTH_PARAM_PARTS = r"(?P<name>[!#-'*+\x2d.0-9A-Z\x5e-z|~]+)[\x09\x20]*=[\x09\x20
 # auth-param: ( token / quoted-string ): the value alone
 AUTH_PARAM_VALUE = r"[!#-'*+\x2d.0-9A-Z\x5e-z|~]+|\x22(?:[\x09\x20!#-\x5b\x5d-~\x80-\xff]|\x5c[\x09\x20-~\x80-\xff])*\x22"
 
+# quoted-string: DQUOTE *( qdtext / quoted-pair ): how far a broken quoted-string is valid
+QUOTED_STRING_PREFIX = r"\x22(?:[\x09\x20!#-\x5b\x5d-~\x80-\xff]|\x5c[\x09\x20-~\x80-\xff])*"
+
 # quoted-pair: the whole rule, with a group for the escaped character (for unescaping)
 QUOTED_PAIR_PARTS = r"\x5c(?P<char>[\x09\x20-~\x80-\xff])"
 
@@ -276,6 +279,7 @@ __all__ = [
     "QUOTED_PAIR",
     "QUOTED_PAIR_PARTS",
     "QUOTED_STRING",
+    "QUOTED_STRING_PREFIX",
     "REG_NAME",
     "RELATIVE_PART",
     "RELATIVE_REF",

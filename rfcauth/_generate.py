@@ -267,6 +267,12 @@ _PIECES = (
         lambda d: d.parsers[4],
     ),
     _Piece(
+        "QUOTED_STRING_PREFIX",
+        "quoted-string",
+        "DQUOTE *( qdtext / quoted-pair ): how far a broken quoted-string is valid",
+        lambda d: _subsequence(d, 0, 2),
+    ),
+    _Piece(
         "QUOTED_PAIR_PARTS",
         "quoted-pair",
         "the whole rule, with a group for the escaped character (for unescaping)",

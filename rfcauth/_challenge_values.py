@@ -1,0 +1,133 @@
+"""The values a ``WWW-Authenticate`` parse produces (RFC 9110 Section 11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from rfcauth._errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["Challenge", "ChallengeScan", "SkippedChallenge", "Tolerated"]
+
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Challenge:
+    """One challenge of a ``WWW-Authenticate`` field (RFC 9110 Section 11.3).
+
+    A challenge carries either a `token68` or `params`, never both.
+
+    Attributes:
+        scheme: the auth-scheme exactly as received (compare it with `is_scheme`; schemes are
+            case-insensitive, RFC 9110 Section 11.1).
+        token68: the token68 form of the challenge's data, or None.
+        params: the auth-params, names lower-cased (RFC 9110 Section 11.2 matches them
+            case-insensitively), quoted-string values unescaped; read-only, in received order.
+
+    >>> ch = Challenge(scheme="Bearer", params={"Realm": "example"})
+    >>> ch.is_scheme("bearer"), dict(ch.params)
+    (True, {'realm': 'example'})
+    """
+
+    scheme: str
+    token68: str | None = None
+    params: Mapping[str, str] = field(default_factory=lambda: _NO_PARAMS)
+
+    def __post_init__(self) -> None:
+        """Freeze `params` (lower-cased names) and check the value is representable."""
+        if not isinstance(self.scheme, str) or not self.scheme:
+            raise UsageError("Challenge.scheme must be a non-empty str")
+        if self.token68 is not None and not isinstance(self.token68, str):
+            raise UsageError("Challenge.token68 must be a str or None")
+        params: dict[str, str] = {}
+        for name, value in self.params.items():
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise UsageError("Challenge.params must map str to str")
+            key = name.lower()
+            if key in params:
+                raise UsageError(f"Challenge.params names {name!r} twice (case-insensitively)")
+            params[key] = value
+        if self.token68 is not None and params:
+            raise UsageError("a challenge has a token68 or auth-params, not both (RFC 9110 §11.3)")
+        object.__setattr__(self, "params", MappingProxyType(params) if params else _NO_PARAMS)
+
+    def __hash__(self) -> int:
+        """Hash by value (params as an unordered set of items)."""
+        return hash((self.scheme, self.token68, frozenset(self.params.items())))
+
+    def is_scheme(self, name: str) -> bool:
+        """Whether this challenge's scheme is `name`, compared case-insensitively."""
+        return self.scheme.lower() == name.lower()
+
+    def param(self, name: str) -> str | None:
+        """The value of parameter `name` (case-insensitive), or None."""
+        return self.params.get(name.lower())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedChallenge:
+    """A malformed challenge the lenient parser skipped (nothing from it is used).
+
+    Attributes:
+        scheme: the auth-scheme token at the start of the broken text, if one could be read.
+        position: offset of the skipped text in the combined field value.
+        end: offset just past the skipped text.
+        error_position: where the challenge stopped matching the grammar.
+        code: stable snake_case reason, e.g. ``"duplicate_parameter"``.
+        rule: the ABNF rule (or RFC rule) that was broken.
+        reason: a sentence for humans.
+        text: the skipped text itself.
+    """
+
+    scheme: str | None
+    position: int
+    end: int
+    error_position: int
+    code: str
+    rule: str
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tolerated:
+    """A named tolerance the lenient parser applied (see ``TOLERANCES``).
+
+    Attributes:
+        name: the tolerance, e.g. ``"unquoted_uri_value"``.
+        position: where in the combined field value it was applied.
+        scheme: the challenge it was applied in.
+        param: the parameter it was applied to, if any.
+    """
+
+    name: str
+    position: int
+    scheme: str
+    param: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChallengeScan:
+    """What a lenient parse found: the valid challenges and what it skipped.
+
+    Attributes:
+        value: the combined field value that was scanned (positions refer to it).
+        challenges: the challenges that parsed, in order.
+        skipped: the malformed challenges that were skipped, in order.
+        tolerated: the named tolerances applied to accepted challenges.
+    """
+
+    value: str
+    challenges: tuple[Challenge, ...]
+    skipped: tuple[SkippedChallenge, ...] = ()
+    tolerated: tuple[Tolerated, ...] = ()
+
+    @property
+    def clean(self) -> bool:
+        """True when the strict parser would have returned the same challenges."""
+        return not self.skipped and not self.tolerated
