@@ -53,11 +53,44 @@ from rfcauth._wellknown import (
 # --- end metadata ---------------------------------------------------------------------------
 
 # --- discovery (issue 4) -------------------------------------------------------------------
+# isort: split
+from rfcauth._actions import (
+    Action,
+    Authorize,
+    Fail,
+    FetchResourceMetadata,
+    FetchServerMetadata,
+    NoAuthorizationNeeded,
+    Note,
+    Registration,
+)
+from rfcauth._discovery import next_action
+from rfcauth._inputs import DiscoveryContext, Fetched, ResourceResponse
+from rfcauth._policy import ClientOptions, Policy
+from rfcauth._simulate import Exchange, Plan, simulate
+
 # --- end discovery --------------------------------------------------------------------------
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Action",
+    "Authorize",
+    "Fail",
+    "FetchResourceMetadata",
+    "FetchServerMetadata",
+    "NoAuthorizationNeeded",
+    "Note",
+    "Registration",
+    "next_action",
+    "DiscoveryContext",
+    "Fetched",
+    "ResourceResponse",
+    "ClientOptions",
+    "Policy",
+    "Exchange",
+    "Plan",
+    "simulate",
     "CHALLENGE_TOLERANCES",
     "METADATA_RULES",
     "METADATA_TOLERANCES",

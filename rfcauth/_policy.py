@@ -44,6 +44,10 @@ class Policy:
             `parse_authorization_server_metadata(strict=False)`: an empty-path issuer that
             differs only by a trailing ``/`` (Google, Auth0), OpenID-only documents without the
             RFC 8414 ``*_jwt`` signing-alg lists (Entra, Okta), ``http`` on loopback hosts.
+        header_tolerances: accept a Bearer challenge that parses only with the named
+            tolerances of `scan_www_authenticate` (``rfcauth.TOLERANCES``: e.g. an unquoted URL
+            value, sent by MCP servers on go-sdk before PR #834). When off, such a challenge
+            counts as malformed: none of its parameters is used.
         allow_loopback_http: accept ``http`` endpoints on loopback hosts (local development).
         assume_pkce_without_advertisement: proceed with S256 when the authorization server's
             metadata omits `code_challenge_methods_supported` (Microsoft Entra ID and Amazon
@@ -58,6 +62,7 @@ class Policy:
     legacy_fallback: bool = True
     legacy_issuer_path: bool = True
     metadata_tolerances: bool = True
+    header_tolerances: bool = True
     allow_loopback_http: bool = True
     assume_pkce_without_advertisement: bool = False
     max_step_up_attempts: int = 2
@@ -82,6 +87,7 @@ class Policy:
             legacy_fallback=False,
             legacy_issuer_path=False,
             metadata_tolerances=False,
+            header_tolerances=False,
             allow_loopback_http=False,
         )
 
