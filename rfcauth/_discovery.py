@@ -62,7 +62,11 @@ from rfcauth._url_identity import (
     origin_url,
     path_is_segment_prefix,
 )
-from rfcauth._wellknown import authorization_server_metadata_urls, protected_resource_metadata_urls
+from rfcauth._wellknown import (
+    WellKnownUrl,
+    authorization_server_metadata_urls,
+    protected_resource_metadata_urls,
+)
 
 if TYPE_CHECKING:
     from rfcauth._asm import AuthorizationServerMetadata
@@ -391,15 +395,7 @@ class _Walk:
             fetched = self.prm_fetches.get(candidate.url)
             if fetched is None:
                 raise _Decided(_with_notes(candidate, self.notes))
-            if fetched.error is not None or (fetched.status or 0) >= 500:  # noqa: PLR2004
-                raise self.unavailable(fetched, "resource_metadata")
-            if fetched.status != 200:  # noqa: PLR2004
-                self.note(
-                    "resource_metadata_absent",
-                    f"No PRM document here (HTTP {fetched.status}).",
-                    R_PRM_RESPONSE,
-                    url=candidate.url,
-                )
+            if self.absent(fetched, "resource_metadata", R_PRM_RESPONSE):
                 continue
             try:
                 document = self.validate_prm(candidate, fetched)
@@ -524,37 +520,11 @@ class _Walk:
                     f"authorization_servers entry {issuer!r} is not an issuer identifier URL.",
                     url=prm.url,
                 ) from None
-            for candidate in candidates:
-                fetched = self.asm_fetches.get(candidate.url)
-                if fetched is None:
-                    raise _Decided(
-                        FetchServerMetadata(
-                            url=candidate.url,
-                            issuer=issuer,
-                            kind=candidate.kind,
-                            reason=f"server_metadata_{candidate.kind}",
-                            rule=candidate.rule + "; " + R_AS_ORDER,
-                            explanation=f"Fetch the metadata of {issuer} ({candidate.kind}).",
-                            notes=tuple(self.notes),
-                        )
-                    )
-                if fetched.error is not None or (fetched.status or 0) >= 500:  # noqa: PLR2004
-                    raise self.unavailable(fetched, "server_metadata")
-                if fetched.status != 200:  # noqa: PLR2004
-                    self.note(
-                        "server_metadata_absent",
-                        f"No metadata for {issuer} here (HTTP {fetched.status}).",
-                        R_AS_RESPONSE,
-                        url=candidate.url,
-                    )
-                    continue
-                asm = self.validate_asm(candidate.url, fetched, issuer)
+            found = self.server_metadata(candidates, issuer, legacy=False)
+            if found is not None:
+                asm, url = found
                 self.authorize(
-                    asm,
-                    server_metadata_url=candidate.url,
-                    protocol="2025-11-25",
-                    prm=prm,
-                    bearer=bearer,
+                    asm, server_metadata_url=url, protocol="2025-11-25", prm=prm, bearer=bearer
                 )
             self.note(
                 "authorization_server_without_metadata",
@@ -570,6 +540,48 @@ class _Walk:
             "endpoints are never guessed for them.",
             url=prm.url,
         )
+
+    def server_metadata(
+        self, candidates: Sequence[WellKnownUrl], issuer: str, *, legacy: bool
+    ) -> tuple[AuthorizationServerMetadata, str] | None:
+        """Walk one issuer's metadata candidates: the first document found, or None if absent."""
+        for candidate in candidates:
+            fetched = self.asm_fetches.get(candidate.url)
+            if fetched is None:
+                where = "the origin's metadata" if legacy else f"the metadata of {issuer}"
+                raise _Decided(
+                    FetchServerMetadata(
+                        url=candidate.url,
+                        issuer=issuer,
+                        kind=candidate.kind,
+                        legacy=legacy,
+                        reason=("legacy_" if legacy else "") + f"server_metadata_{candidate.kind}",
+                        rule=R_LEGACY if legacy else candidate.rule + "; " + R_AS_ORDER,
+                        explanation=f"Fetch {where} ({candidate.kind}).",
+                        notes=tuple(self.notes),
+                    )
+                )
+            if self.absent(fetched, "server_metadata", R_AS_RESPONSE):
+                continue
+            # legacy: the issuer is checked against the origin, not an expected identifier
+            return self.validate_asm(
+                candidate.url, fetched, None if legacy else issuer
+            ), candidate.url
+        return None
+
+    def absent(self, fetched: Fetched, what: str, rule: str) -> bool:
+        """Classify a non-200 answer: raise for 5xx / network errors, True for absence."""
+        if fetched.error is not None or (fetched.status or 0) >= 500:  # noqa: PLR2004
+            raise self.unavailable(fetched, what)
+        if fetched.status == 200:  # noqa: PLR2004
+            return False
+        self.note(
+            f"{what}_absent",
+            f"Nothing here (HTTP {fetched.status}).",
+            rule,
+            url=fetched.url,
+        )
+        return True
 
     def validate_asm(
         self, url: str, fetched: Fetched, issuer: str | None
@@ -620,40 +632,14 @@ class _Walk:
             R_LEGACY,
             warn=True,
         )
-        for candidate in authorization_server_metadata_urls(origin):
-            fetched = self.asm_fetches.get(candidate.url)
-            if fetched is None:
-                raise _Decided(
-                    FetchServerMetadata(
-                        url=candidate.url,
-                        issuer=origin,
-                        kind=candidate.kind,
-                        legacy=True,
-                        reason=f"legacy_server_metadata_{candidate.kind}",
-                        rule=R_LEGACY,
-                        explanation=f"Fetch the origin's metadata ({candidate.kind}), the "
-                        "2025-03-26 location.",
-                        notes=tuple(self.notes),
-                    )
-                )
-            if fetched.error is not None or (fetched.status or 0) >= 500:  # noqa: PLR2004
-                raise self.unavailable(fetched, "server_metadata")
-            if fetched.status != 200:  # noqa: PLR2004
-                self.note(
-                    "server_metadata_absent",
-                    f"No metadata at the origin here (HTTP {fetched.status}).",
-                    R_AS_RESPONSE,
-                    url=candidate.url,
-                )
-                continue
-            asm = self.validate_asm(candidate.url, fetched, None)
-            self.check_legacy_issuer(asm.issuer, candidate.url)
+        found = self.server_metadata(
+            authorization_server_metadata_urls(origin), origin, legacy=True
+        )
+        if found is not None:
+            asm, url = found
+            self.check_legacy_issuer(asm.issuer, url)
             self.authorize(
-                asm,
-                server_metadata_url=candidate.url,
-                protocol="2025-03-26",
-                prm=None,
-                bearer=bearer,
+                asm, server_metadata_url=url, protocol="2025-03-26", prm=None, bearer=bearer
             )
         self.note(
             "legacy_default_endpoints",

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from rfcauth._actions import Authorize, Fail, NoAuthorizationNeeded
+from rfcauth._actions import Authorize, Fail
 from rfcauth._errors import UsageError
 from rfcauth._policy import ClientOptions, Policy
 from rfcauth._simulate import Plan, simulate
@@ -148,8 +148,8 @@ def check_scenario(scenario: Scenario, plan: Plan) -> list[str]:
             if key in expect:
                 differ(key, expect[key], value)
         differ("code_challenge_method", "S256", outcome.code_challenge_method)
-    elif not isinstance(outcome, NoAuthorizationNeeded):  # pragma: no cover - exhaustive
-        problems.append(f"unexpected outcome {outcome!r}")
+    else:
+        differ("status", expect.get("status", outcome.status), outcome.status)
     if "warnings" in expect:
         actual_warnings = {n.code for n in outcome.warnings}
         missing = set(expect["warnings"]) - actual_warnings
