@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from rfcauth._checks import Findings, check_asm
-from rfcauth._model_base import MetadataModel, Str, Strs
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from rfcauth._model_base import Bool, HttpsUrl, Issuer, MetadataModel, Resources, Str, Strs, Url
 
 __all__ = ["AuthorizationServerMetadata"]
 
@@ -27,40 +23,40 @@ class AuthorizationServerMetadata(MetadataModel):
     _kind: ClassVar[str] = "authorization server metadata"
 
     # RFC 8414 §2
-    issuer: Str
-    authorization_endpoint: Str | None = None
-    token_endpoint: Str | None = None
-    jwks_uri: Str | None = None
-    registration_endpoint: Str | None = None
+    issuer: Issuer
+    authorization_endpoint: Url | None = None
+    token_endpoint: Url | None = None
+    jwks_uri: HttpsUrl | None = None
+    registration_endpoint: Url | None = None
     scopes_supported: Strs | None = None
     response_types_supported: Strs
     response_modes_supported: Strs | None = None
     grant_types_supported: Strs | None = None
     token_endpoint_auth_methods_supported: Strs | None = None
     token_endpoint_auth_signing_alg_values_supported: Strs | None = None
-    service_documentation: Str | None = None
+    service_documentation: Url | None = None
     ui_locales_supported: Strs | None = None
-    op_policy_uri: Str | None = None
-    op_tos_uri: Str | None = None
-    revocation_endpoint: Str | None = None
+    op_policy_uri: Url | None = None
+    op_tos_uri: Url | None = None
+    revocation_endpoint: Url | None = None
     revocation_endpoint_auth_methods_supported: Strs | None = None
     revocation_endpoint_auth_signing_alg_values_supported: Strs | None = None
-    introspection_endpoint: Str | None = None
+    introspection_endpoint: Url | None = None
     introspection_endpoint_auth_methods_supported: Strs | None = None
     introspection_endpoint_auth_signing_alg_values_supported: Strs | None = None
     code_challenge_methods_supported: Strs | None = None
     signed_metadata: Str | None = None
     # IANA "OAuth Authorization Server Metadata" registry
-    device_authorization_endpoint: Str | None = None
-    pushed_authorization_request_endpoint: Str | None = None
-    require_pushed_authorization_requests: bool | None = None
-    authorization_response_iss_parameter_supported: bool | None = None
+    device_authorization_endpoint: Url | None = None
+    pushed_authorization_request_endpoint: Url | None = None
+    require_pushed_authorization_requests: Bool | None = None
+    authorization_response_iss_parameter_supported: Bool | None = None
     dpop_signing_alg_values_supported: Strs | None = None
-    tls_client_certificate_bound_access_tokens: bool | None = None
-    mtls_endpoint_aliases: dict[Str, Str] | None = None
-    protected_resources: Strs | None = None
+    tls_client_certificate_bound_access_tokens: Bool | None = None
+    mtls_endpoint_aliases: dict[Str, Url] | None = None
+    protected_resources: Resources | None = None
     authorization_details_types_supported: Strs | None = None
-    require_signed_request_object: bool | None = None
+    require_signed_request_object: Bool | None = None
     introspection_signing_alg_values_supported: Strs | None = None
     introspection_encryption_alg_values_supported: Strs | None = None
     introspection_encryption_enc_values_supported: Strs | None = None
@@ -68,12 +64,12 @@ class AuthorizationServerMetadata(MetadataModel):
     authorization_encryption_alg_values_supported: Strs | None = None
     authorization_encryption_enc_values_supported: Strs | None = None
     backchannel_token_delivery_modes_supported: Strs | None = None
-    backchannel_authentication_endpoint: Str | None = None
+    backchannel_authentication_endpoint: Url | None = None
     backchannel_authentication_request_signing_alg_values_supported: Strs | None = None
-    backchannel_user_code_parameter_supported: bool | None = None
-    client_id_metadata_document_supported: bool | None = None
+    backchannel_user_code_parameter_supported: Bool | None = None
+    client_id_metadata_document_supported: Bool | None = None
     # OpenID Connect Discovery 1.0 §3
-    userinfo_endpoint: Str | None = None
+    userinfo_endpoint: Url | None = None
     acr_values_supported: Strs | None = None
     subject_types_supported: Strs | None = None
     id_token_signing_alg_values_supported: Strs | None = None
@@ -89,21 +85,17 @@ class AuthorizationServerMetadata(MetadataModel):
     claim_types_supported: Strs | None = None
     claims_supported: Strs | None = None
     claims_locales_supported: Strs | None = None
-    claims_parameter_supported: bool | None = None
-    request_parameter_supported: bool | None = None
-    request_uri_parameter_supported: bool | None = None
-    require_request_uri_registration: bool | None = None
-    end_session_endpoint: Str | None = None
-    check_session_iframe: Str | None = None
-    frontchannel_logout_supported: bool | None = None
-    frontchannel_logout_session_supported: bool | None = None
-    backchannel_logout_supported: bool | None = None
-    backchannel_logout_session_supported: bool | None = None
+    claims_parameter_supported: Bool | None = None
+    request_parameter_supported: Bool | None = None
+    request_uri_parameter_supported: Bool | None = None
+    require_request_uri_registration: Bool | None = None
+    end_session_endpoint: Url | None = None
+    check_session_iframe: Url | None = None
+    frontchannel_logout_supported: Bool | None = None
+    frontchannel_logout_session_supported: Bool | None = None
+    backchannel_logout_supported: Bool | None = None
+    backchannel_logout_session_supported: Bool | None = None
     prompt_values_supported: Strs | None = None
-
-    @classmethod
-    def _check(cls, members: Mapping[str, object]) -> Findings:
-        return check_asm(members, strict=True, expected_issuer=None)
 
     @property
     def effective_grant_types_supported(self) -> tuple[str, ...]:

@@ -1,11 +1,17 @@
 """The rule engine: check one decoded metadata document against every rule in `_rules`.
 
 Theory of operation: `check_asm` / `check_prm` walk the members of the decoded JSON object
-once. Each known member is checked for its JSON shape (`_members` kinds) and its own rules; the
-document-level rules (required members, conditional requirements, identity against the expected
-identifier) run after the walk. Findings go to a `_Findings`, which either records an error, or
-— with ``strict=False`` and a named tolerance that covers the finding — a warning. Nothing is
-raised here, so one pass reports *all* violations.
+once. Each known member is checked for its JSON shape (the `_members` kinds) and its own rules,
+and its value is kept for the model (arrays as tuples); unknown members are kept as they are.
+The document-level rules (required members, conditional requirements, identity against the
+expected identifier) run after the walk. Findings either record an error or, with
+``strict=False`` and a named tolerance that covers the finding, a warning. Nothing is raised
+here, so one pass reports *all* violations.
+
+Every member check starts with a fast test of the common, valid shape (one compiled pattern or
+one C-level operation) and only works out *what* is wrong when that test fails. The fast
+patterns accept a subset of what the detailed checks accept; tests/test_metadata_rules.py
+checks that on generated URLs.
 
 Checks never trust a member's type: a rule that needs a list of strings skips a member that is
 not one (the type check has already reported it).
@@ -13,13 +19,12 @@ not one (the type check has already reported it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Final, Protocol
+from typing import Final
 
 from rfcauth._errors import Violation
-from rfcauth._jsonload import pointer
 from rfcauth._jws import jws_problem
 from rfcauth._members import (
     ASM_MEMBERS,
@@ -39,7 +44,16 @@ from rfcauth._members import (
     URL_MAP,
 )
 from rfcauth._rules import RULES
-from rfcauth._uri_syntax import UriParts, absolute_url_problem, is_loopback_host, split_uri
+from rfcauth._uri_syntax import (
+    FAST_HTTPS_URL,
+    FAST_ISSUER,
+    FAST_RESOURCE,
+    FAST_URL,
+    UriParts,
+    absolute_url_problem,
+    is_loopback_host,
+    split_uri,
+)
 
 __all__ = ["ASM", "PRM", "Findings", "check_asm", "check_prm"]
 
@@ -47,44 +61,51 @@ ASM = "asm"
 PRM = "prm"
 
 # RFC 8414 §2: "If omitted, the default value is ["authorization_code", "implicit"]."
-_DEFAULT_GRANT_TYPES = ("authorization_code", "implicit")
-_JWT_AUTH_METHODS = frozenset({"private_key_jwt", "client_secret_jwt"})
+_DEFAULT_GRANT_TYPES: Final = ("authorization_code", "implicit")
+_JWT_AUTH_METHODS: Final = frozenset({"private_key_jwt", "client_secret_jwt"})
 # OpenID Connect Discovery 1.0 §3 members that mark a document as an OpenID provider's.
-_OIDC_MARKERS = ("subject_types_supported", "id_token_signing_alg_values_supported")
+_OIDC_MARKERS: Final = ("subject_types_supported", "id_token_signing_alg_values_supported")
+
+
+def _ptr(name: str) -> str:
+    """RFC 6901 reference token for one member name, with its leading ``/``."""
+    return "/" + name.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(slots=True)
 class Findings:
-    """Errors and tolerated warnings found in one document of `kind` ("asm" or "prm")."""
+    """What one pass over a document of `kind` ("asm" or "prm") found and kept."""
 
     kind: str
     strict: bool
     errors: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
-    # members to leave out of the model (tolerated nulls)
-    dropped: list[str] = field(default_factory=list)
+    fields: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def _section(self, code: str) -> str:
+        rule = RULES[code]
+        return (rule.asm if self.kind == ASM else rule.prm) or rule.asm or rule.prm or ""
 
     def error(self, location: str, code: str, message: str) -> None:
         """Record a violation of rule `code`, with the section for this document kind."""
-        rule = RULES[code]
-        section = (rule.asm if self.kind == ASM else rule.prm) or rule.asm or rule.prm or ""
         self.errors.append(
-            Violation(location=location, code=code, section=section, message=message)
+            Violation(location=location, code=code, section=self._section(code), message=message)
         )
 
     def tolerate(self, tolerance: str, code: str, location: str, message: str) -> None:
         """Record `code` as an error when strict, else as a warning under `tolerance`."""
         if self.strict:
             self.error(location, code, f"{message} (tolerated by strict=False as {tolerance})")
-            return
-        rule = RULES[code]
-        section = (rule.asm if self.kind == ASM else rule.prm) or rule.asm or rule.prm or ""
-        self.warnings.append(
-            Violation(location=location, code=tolerance, section=section, message=message)
-        )
+        else:
+            self.warnings.append(
+                Violation(
+                    location=location, code=tolerance, section=self._section(code), message=message
+                )
+            )
 
 
-_JSON_TYPE_NAMES = (
+_JSON_TYPE_NAMES: Final = (
     (bool, "boolean"),
     ((int, float), "number"),
     (str, "string"),
@@ -106,6 +127,9 @@ def _wrong_type(out: Findings, location: str, expected: str, value: object) -> N
     out.error(location, "wrong_type", f"must be {expected}, not {_type_name(value)}")
 
 
+# -- URLs and identifiers ----------------------------------------------------------------------
+
+
 def _https_or_loopback(
     out: Findings, location: str, value: str, parts: UriParts, *, code: str, what: str
 ) -> None:
@@ -119,7 +143,7 @@ def _https_or_loopback(
         out.error(location, code, message)
 
 
-def _check_url(out: Findings, location: str, value: object) -> str | None:
+def _url_or_none(out: Findings, location: str, value: object) -> str | None:
     """Type and absolute-URL check; the string when it passes both, else `None`."""
     if not isinstance(value, str):
         _wrong_type(out, location, "a URL string", value)
@@ -131,8 +155,10 @@ def _check_url(out: Findings, location: str, value: object) -> str | None:
     return value
 
 
-def _check_issuer(out: Findings, location: str, value: object) -> None:
-    url = _check_url(out, location, value)
+def _issuer(out: Findings, location: str, value: object) -> None:
+    if type(value) is str and FAST_ISSUER.fullmatch(value):
+        return
+    url = _url_or_none(out, location, value)
     if url is None:
         return
     parts = split_uri(url)
@@ -145,8 +171,10 @@ def _check_issuer(out: Findings, location: str, value: object) -> None:
         out.error(location, "issuer_has_fragment", f"an issuer identifier has no fragment: {url!r}")
 
 
-def _check_resource(out: Findings, location: str, value: object) -> None:
-    url = _check_url(out, location, value)
+def _resource(out: Findings, location: str, value: object) -> None:
+    if type(value) is str and FAST_RESOURCE.fullmatch(value):
+        return
+    url = _url_or_none(out, location, value)
     if url is None:
         return
     parts = split_uri(url)
@@ -159,132 +187,152 @@ def _check_resource(out: Findings, location: str, value: object) -> None:
         )
 
 
-def _check_array(out: Findings, location: str, value: object, *, allow_empty: bool) -> list[object]:
+def _array(out: Findings, location: str, value: object, *, allow_empty: bool) -> tuple[object, ...]:
     if not isinstance(value, (list, tuple)):
         _wrong_type(out, location, "an array", value)
-        return []
+        return ()
     if not value and not allow_empty:
         out.error(location, "empty_array", "an empty array must be omitted from the document")
-    return list(value)
+    return tuple(value)
 
 
-def _check_strings(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    for index, item in enumerate(_check_array(out, location, value, allow_empty=allow_empty)):
+# -- one checker per member kind: (findings, member name, value, [] allowed) -> kept value ---
+
+
+def _check_strings(out: Findings, name: str, value: object, allow_empty: bool) -> object:  # noqa: FBT001
+    if type(value) is list and value:
+        try:
+            "".join(value)  # C-speed "every element is a str"
+        except TypeError:
+            pass
+        else:
+            return tuple(value)
+    location = _ptr(name)
+    items = _array(out, location, value, allow_empty=allow_empty)
+    for index, item in enumerate(items):
         if not isinstance(item, str):
-            _wrong_type(out, location + pointer(index), "a string", item)
+            _wrong_type(out, f"{location}/{index}", "a string", item)
+    return items
 
 
-def _check_url_member(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
-    _check_url(out, location, value)
+def _check_url(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    if type(value) is not str or not FAST_URL.fullmatch(value):
+        _url_or_none(out, _ptr(name), value)
+    return value
 
 
-def _check_https_url(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
-    url = _check_url(out, location, value)
+def _check_https_url(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    if type(value) is str and FAST_HTTPS_URL.fullmatch(value):
+        return value
+    location = _ptr(name)
+    url = _url_or_none(out, location, value)
     if url is not None:
-        parts = split_uri(url)
-        _https_or_loopback(out, location, url, parts, code="jwks_uri_not_https", what="jwks_uri")
+        _https_or_loopback(
+            out, location, url, split_uri(url), code="jwks_uri_not_https", what="jwks_uri"
+        )
+    return value
 
 
-def _check_bool(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
-    if not isinstance(value, bool):
-        _wrong_type(out, location, "a boolean (true or false)", value)
+def _check_bool(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    if type(value) is not bool:
+        _wrong_type(out, _ptr(name), "a boolean (true or false)", value)
+    return value
 
 
-def _check_string(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
+def _check_string(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
     if not isinstance(value, str):
-        _wrong_type(out, location, "a string", value)
+        _wrong_type(out, _ptr(name), "a string", value)
+    return value
 
 
-def _check_issuer_member(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
-    _check_issuer(out, location, value)
+def _check_issuer(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    _issuer(out, _ptr(name), value)
+    return value
 
 
-def _check_issuers(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    for index, item in enumerate(_check_array(out, location, value, allow_empty=allow_empty)):
-        _check_issuer(out, location + pointer(index), item)
+def _check_issuers(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    location = _ptr(name)
+    items = _array(out, location, value, allow_empty=False)
+    for index, item in enumerate(items):
+        _issuer(out, f"{location}/{index}", item)
+    return items
 
 
-def _check_resource_member(
-    out: Findings, location: str, value: object, *, allow_empty: bool
-) -> None:
-    del allow_empty
-    _check_resource(out, location, value)
+def _check_resource(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    _resource(out, _ptr(name), value)
+    return value
 
 
-def _check_resources(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    for index, item in enumerate(_check_array(out, location, value, allow_empty=allow_empty)):
-        _check_resource(out, location + pointer(index), item)
+def _check_resources(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    location = _ptr(name)
+    items = _array(out, location, value, allow_empty=False)
+    for index, item in enumerate(items):
+        _resource(out, f"{location}/{index}", item)
+    return items
 
 
-def _check_url_map(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
+def _check_url_map(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    location = _ptr(name)
     if not isinstance(value, Mapping):
         _wrong_type(out, location, "an object", value)
-        return
+        return value
     for key, item in value.items():
-        _check_url(out, location + pointer(str(key)), item)
+        if type(item) is not str or not FAST_URL.fullmatch(item):
+            _url_or_none(out, location + _ptr(str(key)), item)
+    return value
 
 
-def _check_jws(out: Findings, location: str, value: object, *, allow_empty: bool) -> None:
-    del allow_empty
+def _check_jws(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
     if not isinstance(value, str):
-        _wrong_type(out, location, "a string (a JWT)", value)
-        return
+        _wrong_type(out, _ptr(name), "a string (a JWT)", value)
+        return value
     problem = jws_problem(value)
     if problem is not None:
         code, message = problem
-        out.error(location, code, f"signed_metadata {message}")
+        out.error(_ptr(name), code, f"signed_metadata {message}")
+    return value
 
 
-class _MemberCheck(Protocol):
-    def __call__(
-        self, out: Findings, location: str, value: object, /, *, allow_empty: bool
-    ) -> None: ...
-
-
-_CHECK_BY_KIND: Final[Mapping[str, _MemberCheck]] = MappingProxyType(
-    {
-        STRINGS: _check_strings,
-        URL: _check_url_member,
-        URL_HTTPS: _check_https_url,
-        BOOL: _check_bool,
-        STRING: _check_string,
-        ISSUER: _check_issuer_member,
-        ISSUERS: _check_issuers,
-        RESOURCE: _check_resource_member,
-        RESOURCES: _check_resources,
-        URL_MAP: _check_url_map,
-        JWS: _check_jws,
-    }
+_CHECK_BY_KIND: Final[Mapping[str, Callable[[Findings, str, object, bool], object]]] = (
+    MappingProxyType(
+        {
+            STRINGS: _check_strings,
+            URL: _check_url,
+            URL_HTTPS: _check_https_url,
+            BOOL: _check_bool,
+            STRING: _check_string,
+            ISSUER: _check_issuer,
+            ISSUERS: _check_issuers,
+            RESOURCE: _check_resource,
+            RESOURCES: _check_resources,
+            URL_MAP: _check_url_map,
+            JWS: _check_jws,
+        }
+    )
 )
 
 
-def _walk(out: Findings, members: Mapping[str, object], table: Mapping[str, str]) -> None:
+_Checker = Callable[[Findings, str, object, bool], object]
+# member name -> checker (plain dicts: this is the hot loop)
+_ASM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in ASM_MEMBERS.items()}
+_PRM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in PRM_MEMBERS.items()}
+
+
+def _walk(out: Findings, members: Mapping[str, object], checkers: dict[str, _Checker]) -> None:
+    fields, extra = out.fields, out.extra
+    prm = out.kind == PRM
     for name, value in members.items():
-        kind = table.get(name)
-        if kind is None:
-            if out.kind == PRM and "#" in name:
+        checker = checkers.get(name)
+        if checker is None:
+            extra[name] = value
+            if prm and "#" in name:
                 base = name.partition("#")[0]
                 if base in LOCALIZABLE:
-                    _CHECK_BY_KIND[table[base]](out, pointer(name), value, allow_empty=False)
-            continue
-        if value is None:
-            out.tolerate(
-                "null_member", "wrong_type", pointer(name), "is null; omit the member instead"
-            )
-            out.dropped.append(name)
-            continue
-        _CHECK_BY_KIND[kind](
-            out,
-            pointer(name),
-            value,
-            allow_empty=out.kind == PRM and name == "bearer_methods_supported",
-        )
+                    checkers[base](out, name, value, False)  # noqa: FBT003
+        elif value is None:
+            out.tolerate("null_member", "wrong_type", _ptr(name), "is null; omit the member")
+        else:
+            fields[name] = checker(out, name, value, prm and name == "bearer_methods_supported")
 
 
 def _strings(members: Mapping[str, object], name: str) -> list[str] | None:
@@ -292,10 +340,6 @@ def _strings(members: Mapping[str, object], name: str) -> list[str] | None:
     if isinstance(value, (list, tuple)):
         return [v for v in value if isinstance(v, str)]
     return None
-
-
-def _present(members: Mapping[str, object], name: str) -> bool:
-    return members.get(name) is not None
 
 
 def _trailing_slash_only(a: str, b: str) -> bool:
@@ -307,38 +351,48 @@ def _trailing_slash_only(a: str, b: str) -> bool:
     return parts.path == "" and parts.query is None and parts.fragment is None
 
 
+# -- RFC 8414 ----------------------------------------------------------------------------------
+
+
 def check_asm(
     members: Mapping[str, object], *, strict: bool, expected_issuer: str | None
 ) -> Findings:
     """Every RFC 8414 rule against the decoded AS metadata `members`."""
     out = Findings(kind=ASM, strict=strict)
-    _walk(out, members, ASM_MEMBERS)
-
+    _walk(out, members, _ASM_CHECKERS)
+    fields = out.fields
     for name in ("issuer", "response_types_supported"):
-        if not _present(members, name):
-            out.error(pointer(name), "missing_member", f"{name} is REQUIRED")
-
+        if members.get(name) is None:
+            out.error(_ptr(name), "missing_member", f"{name} is REQUIRED")
     _check_endpoints(out, members)
     _check_signing_alg_lists(out, members)
-    if expected_issuer is not None:
-        _check_issuer_identity(out, members, expected_issuer)
+    issuer = fields.get("issuer")
+    if expected_issuer is not None and isinstance(issuer, str) and issuer != expected_issuer:
+        message = (
+            f"issuer {issuer!r} is not identical to the issuer the metadata URL was built "
+            f"from, {expected_issuer!r}; the document MUST NOT be used"
+        )
+        if _trailing_slash_only(issuer, expected_issuer):
+            out.tolerate("issuer_trailing_slash", "issuer_mismatch", "/issuer", message)
+        else:
+            out.error("/issuer", "issuer_mismatch", message)
     return out
 
 
 def _check_endpoints(out: Findings, members: Mapping[str, object]) -> None:
-    # RFC 8414 §2 authorization_endpoint / token_endpoint, through the grant type defaults.
-    grants = _strings(members, "grant_types_supported") or list(_DEFAULT_GRANT_TYPES)
-    if not _present(members, "authorization_endpoint") and (
+    """RFC 8414 §2 authorization_endpoint / token_endpoint, through the grant type default."""
+    grants = _strings(members, "grant_types_supported") or _DEFAULT_GRANT_TYPES
+    if members.get("authorization_endpoint") is None and (
         "authorization_code" in grants or "implicit" in grants
     ):
+        default = "(default) " if "grant_types_supported" not in members else ""
         out.error(
             "/authorization_endpoint",
             "authorization_endpoint_required",
-            "authorization_endpoint is REQUIRED: grant_types_supported "
-            f"{'(default) ' if 'grant_types_supported' not in members else ''}"
-            "includes a grant type that uses it",
+            f"authorization_endpoint is REQUIRED: grant_types_supported {default}includes "
+            "a grant type that uses it",
         )
-    if not _present(members, "token_endpoint") and set(grants) != {"implicit"}:
+    if members.get("token_endpoint") is None and set(grants) != {"implicit"}:
         out.error(
             "/token_endpoint",
             "token_endpoint_required",
@@ -347,50 +401,39 @@ def _check_endpoints(out: Findings, members: Mapping[str, object]) -> None:
 
 
 def _check_signing_alg_lists(out: Findings, members: Mapping[str, object]) -> None:
-    is_oidc = any(_present(members, m) for m in _OIDC_MARKERS)
+    """RFC 8414 §2: the ``*_jwt`` methods need the alg list; ``none`` is never in it."""
+    is_oidc = any(members.get(m) is not None for m in _OIDC_MARKERS)
     for prefix in ASM_SIGNING_ALG_LISTS:
-        methods = _strings(members, f"{prefix}_auth_methods_supported") or []
-        algs_name = f"{prefix}_auth_signing_alg_values_supported"
-        jwt = sorted(_JWT_AUTH_METHODS.intersection(methods))
-        if jwt and not _present(members, algs_name):
-            message = (
-                f"{algs_name} MUST be present because {prefix}_auth_methods_supported "
-                f"lists {' and '.join(jwt)}"
-            )
-            location = pointer(f"{prefix}_auth_methods_supported")
-            if is_oidc:
-                out.tolerate(
-                    "oidc_jwt_signing_alg_list_missing",
-                    "auth_signing_alg_values_required",
-                    location,
-                    message,
-                )
-            else:
-                out.error(location, "auth_signing_alg_values_required", message)
+        methods_name = prefix + "_auth_methods_supported"
+        algs_name = prefix + "_auth_signing_alg_values_supported"
         algs = members.get(algs_name)
-        if isinstance(algs, (list, tuple)):
+        methods = members.get(methods_name)
+        if algs is None and methods:
+            jwt = sorted(_JWT_AUTH_METHODS.intersection(_strings(members, methods_name) or ()))
+            if jwt:
+                message = (
+                    f"{algs_name} MUST be present because {methods_name} lists {' and '.join(jwt)}"
+                )
+                if is_oidc:
+                    out.tolerate(
+                        "oidc_jwt_signing_alg_list_missing",
+                        "auth_signing_alg_values_required",
+                        _ptr(methods_name),
+                        message,
+                    )
+                else:
+                    out.error(_ptr(methods_name), "auth_signing_alg_values_required", message)
+        elif isinstance(algs, (list, tuple)) and "none" in algs:
             for index, alg in enumerate(algs):
                 if alg == "none":
                     out.error(
-                        pointer(algs_name, index),
+                        f"{_ptr(algs_name)}/{index}",
                         "auth_signing_alg_none",
                         f"'none' MUST NOT be used in {algs_name}",
                     )
 
 
-def _check_issuer_identity(
-    out: Findings, members: Mapping[str, object], expected_issuer: str
-) -> None:
-    issuer = members.get("issuer")
-    if isinstance(issuer, str) and issuer != expected_issuer:
-        message = (
-            f"issuer {issuer!r} is not identical to the issuer the metadata URL was "
-            f"built from, {expected_issuer!r}; the document MUST NOT be used"
-        )
-        if _trailing_slash_only(issuer, expected_issuer):
-            out.tolerate("issuer_trailing_slash", "issuer_mismatch", "/issuer", message)
-        else:
-            out.error("/issuer", "issuer_mismatch", message)
+# -- RFC 9728 ----------------------------------------------------------------------------------
 
 
 def check_prm(
@@ -398,19 +441,19 @@ def check_prm(
 ) -> Findings:
     """Every RFC 9728 rule against the decoded protected resource metadata `members`."""
     out = Findings(kind=PRM, strict=strict)
-    _walk(out, members, PRM_MEMBERS)
-    if not _present(members, "resource"):
+    _walk(out, members, _PRM_CHECKERS)
+    if members.get("resource") is None:
         out.error("/resource", "missing_member", "resource is REQUIRED")
     algs = members.get("resource_signing_alg_values_supported")
-    if isinstance(algs, (list, tuple)):
+    if isinstance(algs, (list, tuple)) and "none" in algs:
         for index, alg in enumerate(algs):
             if alg == "none":
                 out.error(
-                    pointer("resource_signing_alg_values_supported", index),
+                    f"/resource_signing_alg_values_supported/{index}",
                     "resource_signing_alg_none",
                     "'none' MUST NOT be used in resource_signing_alg_values_supported",
                 )
-    resource = members.get("resource")
+    resource = out.fields.get("resource")
     if (
         expected_resource is not None
         and isinstance(resource, str)
@@ -419,8 +462,7 @@ def check_prm(
         out.error(
             "/resource",
             "resource_mismatch",
-            f"resource {resource!r} is not identical to the resource identifier the "
-            f"metadata URL was built from, {expected_resource!r}; the document MUST NOT "
-            "be used",
+            f"resource {resource!r} is not identical to the resource identifier the metadata "
+            f"URL was built from, {expected_resource!r}; the document MUST NOT be used",
         )
     return out

@@ -124,24 +124,32 @@ def load_document(data: object, *, max_size: int, kind: str, section: str) -> Lo
     return _from_text(text, kind=kind, section=section)
 
 
+# How many objects with repeated names the shared decoder has seen (ever, in any thread). A
+# parse that sees this change walks its own result to find its duplicates; a change caused by
+# another thread only costs that (exact) walk, so no lock is needed.
+_duplicate_events = [0]
+
+
+def _pairs_hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    _duplicate_events[0] += 1
+    marked = _DuplicateMarkedDict(obj)
+    repeated: dict[str, list[object]] = {}
+    for name, value in pairs:
+        repeated.setdefault(name, []).append(value)
+    marked.repeated = {k: v for k, v in repeated.items() if len(v) > 1}
+    return marked
+
+
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
+
+
 def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
-    found_duplicates = False
-
-    def hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
-        nonlocal found_duplicates
-        obj = dict(pairs)
-        if len(obj) == len(pairs):
-            return obj
-        found_duplicates = True
-        marked = _DuplicateMarkedDict(obj)
-        repeated: dict[str, list[object]] = {}
-        for name, value in pairs:
-            repeated.setdefault(name, []).append(value)
-        marked.repeated = {k: v for k, v in repeated.items() if len(v) > 1}
-        return marked
-
+    events_before = _duplicate_events[0]
     try:
-        value = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+        value = _DECODER.decode(text)
     except RecursionError:
         _too_deep(kind)
     except ValueError as exc:  # json.JSONDecodeError and the constant hook
@@ -162,7 +170,7 @@ def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
     if text.count("{") + text.count("[") > MAX_DEPTH:
         _check_depth(value, kind=kind)
     duplicates: list[Duplicate] = []
-    if found_duplicates:
+    if _duplicate_events[0] != events_before:
         _collect_duplicates(value, "", duplicates)
     return LoadedDocument(members=value, duplicates=tuple(duplicates))
 

@@ -1,20 +1,25 @@
-"""The two parse functions: untrusted document in, checked frozen model (or MetadataError) out."""
+"""The two parse functions: untrusted document in, checked frozen model (or MetadataError) out.
+
+Decode strictly (`_jsonload`: size cap, UTF-8, duplicate names, depth), apply every rule in one
+pass (`_checks`), then build the frozen model from the checked values without validating them a
+second time.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import ValidationError
-
 from rfcauth._asm import AuthorizationServerMetadata
 from rfcauth._checks import Findings, check_asm, check_prm
-from rfcauth._errors import MetadataError, UsageError, Violation
-from rfcauth._jsonload import DEFAULT_MAX_SIZE, LoadedDocument, load_document, pointer
-from rfcauth._model_base import TRUSTED, MetadataModel
+from rfcauth._errors import MetadataError, UsageError
+from rfcauth._jsonload import DEFAULT_MAX_SIZE, load_document
 from rfcauth._prm import ProtectedResourceMetadata
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from rfcauth._jsonload import LoadedDocument
+    from rfcauth._model_base import MetadataModel
 
 # The models are re-exported so that callers can import everything metadata from one module.
 __all__ = [
@@ -24,7 +29,7 @@ __all__ = [
     "parse_protected_resource_metadata",
 ]
 
-_M = TypeVar("_M", bound=MetadataModel)
+_M = TypeVar("_M", bound="MetadataModel")
 
 
 def _expect_str(name: str, value: object) -> None:
@@ -32,7 +37,7 @@ def _expect_str(name: str, value: object) -> None:
         raise UsageError(f"{name} must be a str or None, not {type(value).__name__}")
 
 
-def _duplicates(loaded: LoadedDocument, findings: Findings) -> None:
+def _finish(model: type[_M], loaded: LoadedDocument, findings: Findings) -> _M:
     for dup in loaded.duplicates:
         how = "the same value" if dup.same_value else "different values"
         findings.error(
@@ -40,30 +45,9 @@ def _duplicates(loaded: LoadedDocument, findings: Findings) -> None:
             "duplicate_member",
             f"member {dup.name!r} occurs more than once (with {how})",
         )
-
-
-def _build(model: type[_M], loaded: LoadedDocument, findings: Findings) -> _M:
     if findings.errors:
         raise MetadataError(findings.errors, kind=model._kind)  # noqa: SLF001
-    members = loaded.members
-    if findings.dropped:
-        members = {k: v for k, v in members.items() if k not in findings.dropped}
-    try:
-        result = model.model_validate(members, context=TRUSTED)
-    except ValidationError as exc:  # pragma: no cover - the rules check every field's type
-        violations = [
-            Violation(
-                location=pointer(*(str(p) for p in err["loc"])),
-                code="wrong_type",
-                section="RFC 8414 §2" if model is AuthorizationServerMetadata else "RFC 9728 §2",
-                message=err["msg"],
-            )
-            for err in exc.errors()
-        ]
-        raise MetadataError(violations, kind=model._kind) from None  # noqa: SLF001
-    if findings.warnings:
-        result._warnings = tuple(findings.warnings)  # noqa: SLF001
-    return result
+    return model._from_checked(findings.fields, findings.extra, tuple(findings.warnings))  # noqa: SLF001
 
 
 def parse_authorization_server_metadata(
@@ -76,7 +60,7 @@ def parse_authorization_server_metadata(
     """Parse and check an OAuth 2.0 Authorization Server Metadata document (RFC 8414).
 
     Applies every rule of RFC 8414 §2 to §3 (see the rule table in the README). With
-    `expected_issuer` — the issuer the well-known URL was built from — also RFC 8414 §3.3:
+    `expected_issuer` (the issuer the well-known URL was built from) also RFC 8414 §3.3:
     ``issuer`` must be identical to it, code point for code point.
 
     Args:
@@ -105,8 +89,7 @@ def parse_authorization_server_metadata(
     kind = AuthorizationServerMetadata._kind  # noqa: SLF001
     loaded = load_document(data, max_size=max_size, kind=kind, section="RFC 8414 §3.2")
     findings = check_asm(loaded.members, strict=bool(strict), expected_issuer=expected_issuer)
-    _duplicates(loaded, findings)
-    return _build(AuthorizationServerMetadata, loaded, findings)
+    return _finish(AuthorizationServerMetadata, loaded, findings)
 
 
 def parse_protected_resource_metadata(
@@ -118,9 +101,9 @@ def parse_protected_resource_metadata(
 ) -> ProtectedResourceMetadata:
     """Parse and check an OAuth 2.0 Protected Resource Metadata document (RFC 9728).
 
-    Applies every rule of RFC 9728 §2 to §3. With `expected_resource` — the resource identifier
+    Applies every rule of RFC 9728 §2 to §3. With `expected_resource` (the resource identifier
     the well-known URL was built from, or the request URL when the metadata URL came from a
-    ``resource_metadata`` hint — also RFC 9728 §3.3: ``resource`` must be identical to it.
+    ``resource_metadata`` hint) also RFC 9728 §3.3: ``resource`` must be identical to it.
     Resource identity has no tolerance in either mode.
 
     Args:
@@ -146,5 +129,4 @@ def parse_protected_resource_metadata(
     kind = ProtectedResourceMetadata._kind  # noqa: SLF001
     loaded = load_document(data, max_size=max_size, kind=kind, section="RFC 9728 §3.2")
     findings = check_prm(loaded.members, strict=bool(strict), expected_resource=expected_resource)
-    _duplicates(loaded, findings)
-    return _build(ProtectedResourceMetadata, loaded, findings)
+    return _finish(ProtectedResourceMetadata, loaded, findings)

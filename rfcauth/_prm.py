@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from rfcauth._checks import Findings, check_prm
 from rfcauth._errors import UsageError
 from rfcauth._members import LOCALIZABLE
-from rfcauth._model_base import MetadataModel, Str, Strs
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from rfcauth._model_base import (
+    Bool,
+    HttpsUrl,
+    Issuers,
+    MetadataModel,
+    Resource,
+    Str,
+    Strs,
+    StrsMaybeEmpty,
+    Url,
+)
 
 __all__ = ["ProtectedResourceMetadata"]
 
@@ -28,25 +34,21 @@ class ProtectedResourceMetadata(MetadataModel):
 
     _kind: ClassVar[str] = "protected resource metadata"
 
-    resource: Str
-    authorization_servers: Strs | None = None
-    jwks_uri: Str | None = None
+    resource: Resource
+    authorization_servers: Issuers | None = None
+    jwks_uri: HttpsUrl | None = None
     scopes_supported: Strs | None = None
-    bearer_methods_supported: Strs | None = None
+    bearer_methods_supported: StrsMaybeEmpty | None = None
     resource_signing_alg_values_supported: Strs | None = None
     resource_name: Str | None = None
-    resource_documentation: Str | None = None
-    resource_policy_uri: Str | None = None
-    resource_tos_uri: Str | None = None
-    tls_client_certificate_bound_access_tokens: bool | None = None
+    resource_documentation: Url | None = None
+    resource_policy_uri: Url | None = None
+    resource_tos_uri: Url | None = None
+    tls_client_certificate_bound_access_tokens: Bool | None = None
     authorization_details_types_supported: Strs | None = None
     dpop_signing_alg_values_supported: Strs | None = None
-    dpop_bound_access_tokens_required: bool | None = None
+    dpop_bound_access_tokens_required: Bool | None = None
     signed_metadata: Str | None = None
-
-    @classmethod
-    def _check(cls, members: Mapping[str, object]) -> Findings:
-        return check_prm(members, strict=True, expected_resource=None)
 
     def localized(self, member: str) -> dict[str, str]:
         """Every value of a human-readable `member` by language tag (RFC 9728 §2.1).

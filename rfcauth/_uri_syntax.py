@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
-__all__ = ["UriParts", "absolute_url_problem", "is_loopback_host", "split_uri"]
+__all__ = [
+    "FAST_HTTPS_URL",
+    "FAST_ISSUER",
+    "FAST_RESOURCE",
+    "FAST_URL",
+    "UriParts",
+    "absolute_url_problem",
+    "is_loopback_host",
+    "split_uri",
+]
 
 # RFC 3986 Appendix B: the regular expression for breaking down a well-formed URI reference
 # into its components. It matches every string; the groups say which components are present.
@@ -23,6 +33,25 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 
 # Characters that can never appear in a URI (RFC 3986 §2): controls, space, DEL.
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
+
+# Fast shapes: the common, valid ``http(s)://host[:port]...`` forms, checked with one match.
+# Each accepts a subset of what the detailed checks accept (a property test checks that); a
+# string that does not match gets the detailed check, which says what, if anything, is wrong.
+_NOT_URI = r"\x00-\x20\x7f"
+_AUTHORITY = (
+    rf"(?:[^{_NOT_URI}/?#@]*@)?"  # userinfo
+    rf"(?:[^{_NOT_URI}/?#@\[\]:]+|\[[0-9A-Fa-f:.]+\])"  # reg-name / IPv4address / IP-literal
+    r"(?::[0-9]*)?"  # port
+)
+_HTTPS = "[Hh][Tt][Tt][Pp][Ss]"
+#: absolute http(s) URL
+FAST_URL: Final = re.compile(rf"[Hh][Tt][Tt][Pp][Ss]?://{_AUTHORITY}(?:[/?#][^{_NOT_URI}]*)?")
+#: absolute https URL
+FAST_HTTPS_URL: Final = re.compile(rf"{_HTTPS}://{_AUTHORITY}(?:[/?#][^{_NOT_URI}]*)?")
+#: issuer identifier: https, no query, no fragment
+FAST_ISSUER: Final = re.compile(rf"{_HTTPS}://{_AUTHORITY}(?:/[^{_NOT_URI}?#]*)?")
+#: resource identifier: https, no fragment
+FAST_RESOURCE: Final = re.compile(rf"{_HTTPS}://{_AUTHORITY}(?:[/?][^{_NOT_URI}#]*)?")
 
 # 127.0.0.0/8 written as a dotted quad (RFC 1122 §3.2.1.3).
 _IPV4_LOOPBACK = re.compile(r"127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}")
