@@ -188,7 +188,8 @@ class _Parser:
         pos = match.end()
         space = _SPACE.match(s, pos)
         if space is None:
-            if pos < n and s[pos] == "\t":
+            after = _OWS.match(s, pos).end()  # type: ignore[union-attr]
+            if pos < n and s[pos] == "\t" and after < n and s[after] != ",":
                 raise _Broken(
                     pos, "htab_after_scheme", "challenge",
                     "HTAB after the auth-scheme; RFC 9110 §11.3 requires 1*SP",
