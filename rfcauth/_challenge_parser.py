@@ -230,7 +230,7 @@ class _Parser:
     def params(self, pos: int, params: dict[str, str], scheme: str) -> int:
         s, n = self.s, self.n
         while True:
-            if pos < n and s[pos] != ",":
+            if pos < n and s[pos] not in ", \t":  # else an empty element (maybe OWS ",")
                 pos = self.param(pos, params, scheme)
             end = pos
             pos = _OWS.match(s, pos).end()  # type: ignore[union-attr]
