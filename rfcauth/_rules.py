@@ -117,7 +117,8 @@ _RULE_ROWS: Final = (
         id="invalid_url",
         asm=_R8414,
         prm=_R9728,
-        summary="A URL member is an absolute URL (RFC 3986 §4.3).",
+        summary="A URL member is an absolute `http`/`https` URL (RFC 3986 §4.3; every URL "
+        "member names a web endpoint or page, RFC 6749 §3).",
     ),
     # -- identifiers -----------------------------------------------------------------------------
     Rule(

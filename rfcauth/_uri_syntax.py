@@ -89,10 +89,13 @@ def split_uri(value: str) -> UriParts:
 
 
 def absolute_url_problem(value: str) -> str | None:
-    """Why `value` is not an absolute URL (RFC 3986 §4.3), or `None` when it is one.
+    """Why `value` is not an absolute http(s) URL (RFC 3986 §4.3), or `None` when it is one.
 
-    The check is structural: a valid scheme, no whitespace or control characters, and for
-    ``http``/``https`` a non-empty host. Characters outside the URI set that real servers send
+    Every URL member of both documents names a web endpoint or page (RFC 6749 §3), so the
+    scheme must be ``http`` or ``https``: a ``javascript:`` or shell-like "URL" in
+    ``authorization_endpoint`` has been used to attack clients that open it (CherryHQ
+    cherry-studio advisory GHSA-8xr5-732g-84px). The check is structural: a valid scheme, no
+    whitespace or control characters, a non-empty host. Characters outside the URI set that real servers send
     anyway, such as the ``{tenantid}`` template in Microsoft Entra's multi-tenant issuer, are
     not rejected here; identity checks compare the exact strings.
     """
@@ -104,7 +107,9 @@ def absolute_url_problem(value: str) -> str | None:
         return "has no scheme (a relative reference is not allowed here)"
     if _SCHEME.fullmatch(parts.scheme) is None:
         return f"has an invalid scheme {parts.scheme!r}"
-    if parts.scheme.lower() in {"http", "https"} and not parts.host:
+    if parts.scheme.lower() not in {"http", "https"}:
+        return f"is not an http(s) URL (scheme {parts.scheme!r})"
+    if not parts.host:
         return "has no host"
     return None
 

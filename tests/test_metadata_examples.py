@@ -1,0 +1,260 @@
+"""The RFCs' own examples, and bad input that must only ever give MetadataError."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rfcauth import (
+    MetadataError,
+    UsageError,
+    parse_authorization_server_metadata,
+    parse_protected_resource_metadata,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# RFC 8414 §3.2, verbatim (including the OpenID Connect `userinfo_endpoint`).
+RFC8414_EXAMPLE = b"""{
+ "issuer":
+   "https://server.example.com",
+ "authorization_endpoint":
+   "https://server.example.com/authorize",
+ "token_endpoint":
+   "https://server.example.com/token",
+ "token_endpoint_auth_methods_supported":
+   ["client_secret_basic", "private_key_jwt"],
+ "token_endpoint_auth_signing_alg_values_supported":
+   ["RS256", "ES256"],
+ "userinfo_endpoint":
+   "https://server.example.com/userinfo",
+ "jwks_uri":
+   "https://server.example.com/jwks.json",
+ "registration_endpoint":
+   "https://server.example.com/register",
+ "scopes_supported":
+   ["openid", "profile", "email", "address",
+    "phone", "offline_access"],
+ "response_types_supported":
+   ["code", "code token"],
+ "service_documentation":
+   "http://server.example.com/service_documentation.html",
+ "ui_locales_supported":
+   ["en-US", "en-GB", "en-CA", "fr-FR", "fr-CA"]
+}"""
+
+# RFC 9728 §3.2, verbatim.
+RFC9728_EXAMPLE = b"""{
+ "resource":
+   "https://resource.example.com",
+ "authorization_servers":
+   ["https://as1.example.com",
+    "https://as2.example.net"],
+ "bearer_methods_supported":
+   ["header", "body"],
+ "scopes_supported":
+   ["profile", "email", "phone"],
+ "resource_documentation":
+   "https://resource.example.com/resource_documentation.html"
+}"""
+
+
+def test_rfc8414_example() -> None:
+    asm = parse_authorization_server_metadata(
+        RFC8414_EXAMPLE, expected_issuer="https://server.example.com"
+    )
+    assert asm.issuer == "https://server.example.com"
+    assert asm.token_endpoint_auth_methods_supported == ("client_secret_basic", "private_key_jwt")
+    assert asm.userinfo_endpoint == "https://server.example.com/userinfo"
+    assert asm.grant_types_supported is None
+    assert asm.code_challenge_methods_supported is None
+    assert asm.extra == {}
+    assert asm.warnings == ()
+    assert json.loads(asm.to_json()) == json.loads(RFC8414_EXAMPLE)
+
+
+def test_rfc8414_example_issuer_identity() -> None:
+    with pytest.raises(MetadataError) as info:
+        parse_authorization_server_metadata(
+            RFC8414_EXAMPLE, expected_issuer="https://server.example.com/tenant"
+        )
+    assert [(v.code, v.location, v.section) for v in info.value.violations] == [
+        ("issuer_mismatch", "/issuer", "RFC 8414 §3.3")
+    ]
+
+
+def test_rfc9728_example() -> None:
+    prm = parse_protected_resource_metadata(
+        RFC9728_EXAMPLE, expected_resource="https://resource.example.com"
+    )
+    assert prm.authorization_servers == ("https://as1.example.com", "https://as2.example.net")
+    assert prm.bearer_methods_supported == ("header", "body")
+    assert json.loads(prm.to_json()) == json.loads(RFC9728_EXAMPLE)
+
+
+def test_rfc9728_example_resource_identity() -> None:
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(
+            RFC9728_EXAMPLE, expected_resource="https://resource.example.com/"
+        )
+    assert info.value.codes == {"resource_mismatch"}
+    assert info.value.violations[0].section == "RFC 9728 §3.3"
+
+
+# -- bad input -----------------------------------------------------------------------------
+
+_MINIMAL = b'{"resource": "https://r.example"}'
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "invalid_json"),
+        (b"{", "invalid_json"),
+        (b'{"resource": "https://r.example"} x', "invalid_json"),
+        (b'{"resource": NaN}', "invalid_json"),
+        (b'{"resource": Infinity}', "invalid_json"),
+        (b"[]", "not_an_object"),
+        (b'"https://r.example"', "not_an_object"),
+        (b"null", "not_an_object"),
+        (b'{"resource": "https://r.example", "resource_name": "\xff"}', "invalid_encoding"),
+        (b"\xef\xbb\xbf" + _MINIMAL, "invalid_json"),  # RFC 8259 §8.1: no BOM
+        (b"[" * 100_000 + b"]" * 100_000, "too_large"),
+        (b'{"a":' * 5_000 + b"1" + b"}" * 5_000, "too_deep"),
+        (b'{"resource": "https://r.example", "x": ' + b"[" * 70 + b"]" * 70 + b"}", "too_deep"),
+        (
+            b'{"resource": "https://r.example", "resource": "https://evil.example"}',
+            "duplicate_member",
+        ),
+        (b'{"resource": ["https://r.example"]}', "wrong_type"),
+        (b'{"resource": "https://r.example", "bearer_methods_supported": "header"}', "wrong_type"),
+        (
+            b'{"resource": "https://r.example", "dpop_bound_access_tokens_required": "true"}',
+            "wrong_type",
+        ),
+        (
+            b'{"resource": "https://r.example", "dpop_bound_access_tokens_required": 1}',
+            "wrong_type",
+        ),
+        (b'{"resource": "https://r.example", "scopes_supported": [1]}', "wrong_type"),
+    ],
+)
+def test_bad_input_gives_one_clear_violation(data: bytes, code: str) -> None:
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(data, max_size=150_000)
+    assert info.value.codes == {code}
+    assert str(info.value).startswith("invalid protected resource metadata: 1 violation")
+
+
+def test_huge_arrays_are_linear_and_capped() -> None:
+    big = {"resource": "https://r.example", "scopes_supported": ["s"] * 60_000}
+    start = time.perf_counter()
+    prm = parse_protected_resource_metadata(json.dumps(big).encode())
+    assert len(prm.scopes_supported or ()) == 60_000
+    assert time.perf_counter() - start < 2.0
+    bad = {"resource": "https://r.example", "scopes_supported": [1] * 60_000}
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(json.dumps(bad))
+    assert len(info.value.violations) == 60_000
+    with pytest.raises(MetadataError) as capped:
+        parse_protected_resource_metadata(json.dumps(["x"] * 200_000))
+    assert capped.value.codes == {"too_large"}
+
+
+def test_size_cap_applies_to_text_too() -> None:
+    text = json.dumps(
+        {"resource": "https://r.example", "resource_name": "é" * 300}, ensure_ascii=False
+    )
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(text, max_size=500)
+    assert info.value.codes == {"too_large"}
+    assert parse_protected_resource_metadata(text, max_size=700).resource_name == "é" * 300
+
+
+def test_caller_misuse_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        parse_protected_resource_metadata(42)  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        parse_protected_resource_metadata(_MINIMAL, max_size=0)
+    with pytest.raises(UsageError):
+        parse_protected_resource_metadata(_MINIMAL, expected_resource=b"https://r.example")  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        parse_authorization_server_metadata(RFC8414_EXAMPLE, expected_issuer=1)  # type: ignore[arg-type]
+
+
+def test_a_mapping_with_non_json_values_is_reported() -> None:
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(
+            {"resource": "https://r.example", "x": {1, 2}, "y": float("nan"), 3: "z"}  # type: ignore[dict-item]
+        )
+    assert info.value.codes == {"invalid_json"}
+    assert len(info.value.violations) == 3
+
+
+def test_javascript_endpoints_are_rejected() -> None:
+    doc = json.loads(RFC8414_EXAMPLE)
+    doc["authorization_endpoint"] = "javascript:alert(1)"
+    with pytest.raises(MetadataError) as info:
+        parse_authorization_server_metadata(doc)
+    assert [(v.code, v.location) for v in info.value.violations] == [
+        ("invalid_url", "/authorization_endpoint")
+    ]
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=30), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "issuer",
+        "resource",
+        "authorization_servers",
+        "response_types_supported",
+        "jwks_uri",
+        "token_endpoint",
+        "grant_types_supported",
+        "signed_metadata",
+        "mtls_endpoint_aliases",
+        "resource_name#en",
+        "token_endpoint_auth_methods_supported",
+    ]
+)
+
+
+def _error_or_none(
+    parse: Callable[..., object], data: object, *, strict: bool
+) -> MetadataError | None:
+    """Parse; any exception but MetadataError propagates and fails the test."""
+    try:
+        parse(data, strict=strict)
+    except MetadataError as exc:
+        return exc
+    return None
+
+
+@given(st.dictionaries(_KEYS, _JSONISH, max_size=6))
+def test_any_json_object_gives_a_model_or_metadata_error(doc: dict[str, object]) -> None:
+    for parse in (parse_authorization_server_metadata, parse_protected_resource_metadata):
+        for strict in (True, False):
+            for data in (doc, json.dumps(doc)):
+                error = _error_or_none(parse, data, strict=strict)
+                if error is not None:
+                    assert error.violations
+                    assert all(v.code and v.section and v.message for v in error.violations)
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200))
+def test_any_bytes_or_text_give_a_model_or_metadata_error(data: bytes | str) -> None:
+    for parse in (parse_authorization_server_metadata, parse_protected_resource_metadata):
+        error = _error_or_none(parse, data, strict=False)
+        assert error is None or error.violations
