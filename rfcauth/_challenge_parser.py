@@ -92,6 +92,15 @@ _UNQUOTED_URI = re.compile(_abnf.LENIENT_URI_VALUE)
 # Not a grammar rule: the lenient resynchroniser's scanner, which deliberately reads quoted
 # text more loosely than qdtext so that it can step over broken quoted-strings.
 _QUOTE_OR_ESCAPE = re.compile(r'["\\]')
+# The fast path (see _fast_parse), composed only of generated patterns: one challenge of
+# the form scheme 1*SP auth-param *( delimiters auth-param ). The delimiter run is an atomic
+# group: an auth-param starts with a tchar, so giving back whitespace or commas could never
+# help, and must not be retried (linear time).
+_FAST_CHALLENGE = re.compile(
+    f"(?P<scheme>{_abnf.AUTH_SCHEME}){_abnf.CHALLENGE_SPACE}"
+    f"(?P<params>{_abnf.AUTH_PARAM}(?:(?>(?:{_abnf.LIST_DELIMITER})+){_abnf.AUTH_PARAM})*)"
+)
+_FIELDS = re.compile(_abnf.AUTH_PARAM_FIELDS)
 
 _DEL = 0x7F
 _LATIN1_MAX = 0xFF
@@ -197,19 +206,19 @@ class _Parser:
             self.no_params_follow(
                 pos, "parameters_without_space", "after an auth-scheme without SP"
             )
-            return Challenge(scheme=scheme), pos
+            return Challenge._parsed(scheme, None, {}), pos  # noqa: SLF001
         pos = space.end()
         token68 = _TOKEN68.match(s, pos)
         if token68 is not None:
             after = _OWS.match(s, token68.end()).end()  # type: ignore[union-attr]
             if after == n or s[after] == ",":
                 self.no_params_follow(token68.end(), "token68_with_parameters", "after a token68")
-                return Challenge(scheme=scheme, token68=token68.group()), token68.end()
+                return Challenge._parsed(scheme, token68.group(), {}), token68.end()  # noqa: SLF001
             if _PARAM_START.match(s, pos) is None:
                 raise self.unexpected(after, "missing_comma", "challenge", "after a token68")
         params: dict[str, str] = {}
         pos = self.params(pos, params, scheme)
-        return Challenge(scheme=scheme, params=params), pos
+        return Challenge._parsed(scheme, None, params), pos  # noqa: SLF001
 
     def no_params_follow(self, pos: int, code: str, where: str) -> None:
         """Raise if an auth-param follows the comma(s) after `pos` (it has no challenge)."""
@@ -252,9 +261,7 @@ class _Parser:
         end = match.end()
         raw = match.group("value")
         if raw[0] == '"':
-            value = raw[1:-1]
-            if "\\" in value:
-                value = _QUOTED_PAIR.sub(r"\g<char>", value)
+            value = _unquote(raw)
         else:
             value = raw
             if self.lenient:
@@ -385,6 +392,51 @@ class _Parser:
         )
 
 
+def _fast_parse(s: str) -> list[Challenge] | None:
+    """The common case: every challenge is ``scheme 1*SP auth-params``, all valid.
+
+    Two C-level calls per challenge (one match, one findall). Returns None for anything else
+    (a token68, a bare scheme, a duplicate, any error), and the step-by-step `_Parser`, which
+    is authoritative, parses the whole value again; the differential tests hold both to the
+    reference parser.
+    """
+    n = len(s)
+    pos = _skip_delimiters(s, 0)
+    challenges: list[Challenge] = []
+    while pos < n:
+        match = _FAST_CHALLENGE.match(s, pos)
+        if match is None:
+            return None
+        fields = _FIELDS.findall(s, match.start("params"), match.end())
+        params = {name.lower(): token or _unquote(quoted) for name, token, quoted in fields}
+        if len(params) != len(fields):
+            return None  # a duplicate name: the slow path says where
+        challenges.append(Challenge._parsed(match.group("scheme"), None, params))  # noqa: SLF001
+        pos = match.end()
+        if pos < n:  # OWS, then the end or delimiters and no auth-param
+            pos = _OWS.match(s, pos).end()  # type: ignore[union-attr]
+            if pos < n and s[pos] != ",":
+                return None
+            pos = _skip_delimiters(s, pos)
+            if pos < n and _PARAM_START.match(s, pos):
+                return None
+    return challenges
+
+
+def _skip_delimiters(s: str, pos: int) -> int:
+    """Past any ``OWS "," OWS`` at `pos` (empty list elements)."""
+    n = len(s)
+    while pos < n and s[pos] == ",":
+        pos = _DELIMITER.match(s, pos).end()  # type: ignore[union-attr]
+    return pos
+
+
+def _unquote(quoted: str) -> str:
+    """The value of a quoted-string (RFC 9110 §5.6.4): quotes off, quoted-pairs unescaped."""
+    value = quoted[1:-1]
+    return _QUOTED_PAIR.sub(r"\g<char>", value) if "\\" in value else value
+
+
 # --- entry points ---------------------------------------------------------------------------
 
 
@@ -462,6 +514,9 @@ def scan_www_authenticate(value: object, *, max_length: int = DEFAULT_MAX_LENGTH
     (['Bearer'], [('Negotiate', 'missing_comma')])
     """
     text = combine_field_lines(value, max_length=max_length).strip(" \t")
+    fast = _fast_parse(text)
+    if fast is not None:
+        return ChallengeScan(value=text, challenges=tuple(fast))
     parser = _Parser(text, lenient=True)
     challenges, skipped = parser.run()
     return ChallengeScan(
@@ -500,6 +555,12 @@ def parse_www_authenticate(
         raise UsageError(f"strict must be a bool, not {type(strict).__name__}")
     if not strict:
         return scan_www_authenticate(value, max_length=max_length).challenges
-    text = combine_field_lines(value, max_length=max_length).strip(" \t")
+    if type(value) is str and len(value) <= max_length and max_length >= 0:
+        text = value.strip(" \t")  # the common case, without the general input handling
+    else:
+        text = combine_field_lines(value, max_length=max_length).strip(" \t")
+    fast = _fast_parse(text)
+    if fast is not None:
+        return tuple(fast)
     challenges, _ = _Parser(text, lenient=False).run()
     return tuple(challenges)

@@ -56,6 +56,15 @@ class Challenge:
             raise UsageError("a challenge has a token68 or auth-params, not both (RFC 9110 §11.3)")
         object.__setattr__(self, "params", MappingProxyType(params) if params else _NO_PARAMS)
 
+    @classmethod
+    def _parsed(cls, scheme: str, token68: str | None, params: dict[str, str]) -> Challenge:
+        """A challenge from the parser, whose parts are already checked (no re-validation)."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "scheme", scheme)
+        object.__setattr__(self, "token68", token68)
+        object.__setattr__(self, "params", MappingProxyType(params) if params else _NO_PARAMS)
+        return self
+
     def __hash__(self) -> int:
         """Hash by value (params as an unordered set of items)."""
         return hash((self.scheme, self.token68, frozenset(self.params.items())))

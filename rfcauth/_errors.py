@@ -17,6 +17,7 @@ and the decision function turns malformed documents into reasoned actions instea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 _EXCERPT_RADIUS = 32
+_NOT_PRINTABLE = re.compile(r"[^ -~]")
 
 
 class RfcAuthError(Exception):
@@ -44,6 +46,11 @@ def _escape_char(ch: str) -> str:
     return ascii(ch)[1:-1] if ch != "\t" else "\\t"
 
 
+def _escape(text: str) -> str:
+    # one C-level pass; only the rare non-printable characters reach _escape_char
+    return _NOT_PRINTABLE.sub(lambda m: _escape_char(m.group()), text)
+
+
 def caret_excerpt(value: str, position: int, radius: int = _EXCERPT_RADIUS) -> str:
     """Two lines: an escaped window of `value` around `position`, and a caret under it.
 
@@ -57,8 +64,8 @@ def caret_excerpt(value: str, position: int, radius: int = _EXCERPT_RADIUS) -> s
     position = max(0, min(position, len(value)))
     start = max(0, position - radius)
     end = min(len(value), position + radius)
-    before = "".join(_escape_char(c) for c in value[start:position])
-    after = "".join(_escape_char(c) for c in value[position:end])
+    before = _escape(value[start:position])
+    after = _escape(value[position:end])
     lead = "..." if start > 0 else ""
     tail = "..." if end < len(value) else ""
     return f"{lead}{before}{after}{tail}\n{' ' * (len(lead) + len(before))}^"
