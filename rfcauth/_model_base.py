@@ -1,11 +1,16 @@
 """What both metadata models share: frozen pydantic config, field types, lossless extras.
 
-The models are the *result* of the parse functions, which apply every rule (`_checks`) and then
-build the model without validating twice. Direct construction (``AuthorizationServerMetadata(
-...)``, ``model_validate``) checks JSON types only (strict: ``"true"`` is not ``true``; arrays
-of strings are non-empty), not URL syntax or the cross-member rules: use the parse functions
-for untrusted data. The aliases below name what each member holds, for readers and for the
-JSON Schema export.
+The field types carry the common, valid shape of each URL member as a pattern (the `_uri_syntax`
+fast shapes) that pydantic-core checks in compiled code. The parse functions use that as their
+fast path (`_metadata`): a document that validates here and passes the few cross-member checks
+is accepted without running the rule engine. Anything else (a ValidationError, an unusual but
+valid URL, any rule in doubt) goes through the rule engine (`_checks`), which is the reference:
+it reports every violation, applies the tolerances, and builds the model from checked values
+without validating again. A property test checks that the fast path never accepts a document
+the rule engine rejects or tolerates.
+
+Direct construction (``AuthorizationServerMetadata(...)``, ``model_validate``) checks JSON types
+and these shapes only, not the cross-member rules: use the parse functions for untrusted data.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import json
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, StringConstraints
 
 from rfcauth._errors import Violation  # noqa: TC001 - pydantic resolves the annotation
+from rfcauth._uri_syntax import FAST_HTTPS_URL, FAST_ISSUER, FAST_RESOURCE, FAST_URL
 
 if TYPE_CHECKING:
+    import re
     from collections.abc import Mapping
 
 __all__ = [
@@ -37,10 +44,20 @@ __all__ = [
 
 Str = Annotated[str, Strict()]
 Bool = Annotated[bool, Strict()]
-Url = Str  # an absolute URL (RFC 3986 §4.3), exactly as received
-HttpsUrl = Str  # an absolute https URL
-Issuer = Str  # RFC 8414 §2 issuer identifier: https, no query, no fragment
-Resource = Str  # RFC 9728 §1.2 resource identifier: https, no fragment
+
+
+def _whole(pattern: re.Pattern[str]) -> str:
+    return f"^(?:{pattern.pattern})$"
+
+
+# an absolute http(s) URL, exactly as received
+Url = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_URL))]
+# an absolute https URL
+HttpsUrl = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_HTTPS_URL))]
+# RFC 8414 §2 issuer identifier: https, no query, no fragment
+Issuer = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_ISSUER))]
+# RFC 9728 §1.2 resource identifier: https, no fragment
+Resource = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_RESOURCE))]
 Strs = Annotated[tuple[Str, ...], Field(min_length=1)]
 StrsMaybeEmpty = tuple[Str, ...]
 Issuers = Annotated[tuple[Issuer, ...], Field(min_length=1)]
@@ -93,7 +110,7 @@ class MetadataModel(BaseModel):
         values.update(fields)
         instance = cls.__new__(cls)
         object.__setattr__(instance, "__dict__", values)
-        object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(instance, "__pydantic_fields_set__", {*fields, *extra})
         object.__setattr__(instance, "__pydantic_extra__", extra)
         object.__setattr__(instance, "__pydantic_private__", {"_warnings": warnings})
         return instance

@@ -1,0 +1,171 @@
+"""The fast path (pydantic-core) never accepts what the rule engine rejects or tolerates.
+
+Differential test in the spirit of "fast parser ≡ reference parser": for every document the
+fast path accepts, the slow path (the reference) must accept it strictly, with no warnings, and
+build an equal model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies_metadata import JSON_VALUES, asm_documents, prm_documents
+from test_metadata_rules import ASM_MUTATIONS, PRM_MUTATIONS
+
+from rfcauth import MetadataError
+from rfcauth._metadata import _fast_asm, _fast_prm, _slow_asm, _slow_prm
+
+CAP = 512 * 1024
+DATA = Path(__file__).parent / "data" / "metadata"
+
+
+def _check_asm(data: bytes | str, expected: str | None) -> bool:
+    fast = _fast_asm(data, expected, CAP)
+    if fast is None:
+        return False
+    slow = _slow_asm(data, expected, strict=True, max_size=CAP)
+    assert slow.warnings == ()
+    assert fast == slow
+    assert fast.to_dict() == slow.to_dict()
+    assert fast.model_fields_set == slow.model_fields_set
+    return True
+
+
+def _check_prm(data: bytes | str, expected: str | None) -> bool:
+    fast = _fast_prm(data, expected, CAP)
+    if fast is None:
+        return False
+    slow = _slow_prm(data, expected, strict=True, max_size=CAP)
+    assert slow.warnings == ()
+    assert fast == slow
+    assert fast.to_dict() == slow.to_dict()
+    return True
+
+
+@given(asm_documents())
+def test_valid_asm_documents_agree(doc: dict[str, object]) -> None:
+    # The fast path may decline (e.g. a string value containing '":' defeats the duplicate
+    # bound); it must never disagree.
+    _check_asm(json.dumps(doc).encode(), str(doc["issuer"]))
+    _check_asm(json.dumps(doc, indent=2), None)
+
+
+@given(prm_documents())
+def test_valid_prm_documents_agree(doc: dict[str, object]) -> None:
+    _check_prm(json.dumps(doc).encode(), str(doc["resource"]))
+
+
+_MUTATION_EXAMPLES = settings(max_examples=max(5, settings.default.max_examples // 20))
+
+
+@pytest.mark.parametrize("rule_id", sorted(ASM_MUTATIONS))
+@_MUTATION_EXAMPLES
+@given(doc=asm_documents())
+def test_fast_path_rejects_every_asm_mutation(rule_id: str, doc: dict[str, object]) -> None:
+    data, kwargs = ASM_MUTATIONS[rule_id](doc)
+    text = data if isinstance(data, (bytes, str)) else json.dumps(data)
+    max_size = kwargs.get("max_size", CAP)
+    assert _fast_asm(text, kwargs.get("expected_issuer"), max_size) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rule_id", sorted(PRM_MUTATIONS))
+@_MUTATION_EXAMPLES
+@given(doc=prm_documents())
+def test_fast_path_rejects_every_prm_mutation(rule_id: str, doc: dict[str, object]) -> None:
+    data, kwargs = PRM_MUTATIONS[rule_id](doc)
+    text = data if isinstance(data, (bytes, str)) else json.dumps(data)
+    max_size = kwargs.get("max_size", CAP)
+    assert _fast_prm(text, kwargs.get("expected_resource"), max_size) is None  # type: ignore[arg-type]
+
+
+_MEMBERS = st.sampled_from(
+    [
+        "issuer",
+        "resource",
+        "authorization_servers",
+        "response_types_supported",
+        "jwks_uri",
+        "token_endpoint",
+        "authorization_endpoint",
+        "grant_types_supported",
+        "signed_metadata",
+        "mtls_endpoint_aliases",
+        "resource_name#en",
+        "resource_tos_uri#de",
+        "token_endpoint_auth_methods_supported",
+        "bearer_methods_supported",
+        "x",
+    ]
+)
+_URLISH = st.sampled_from(
+    [
+        "https://a.example",
+        "https://a.example/",
+        "http://localhost",
+        "https://a.example?q",
+        "https://a.example#f",
+        "javascript:x",
+        "https://[::1]:8",
+        "https://u@a.example/p",
+        "HTTPS://A.example/p",
+        "https://a.example/ b",
+        "",
+        "none",
+        "code",
+        "implicit",
+    ]
+)
+_VALUES = st.one_of(
+    JSON_VALUES,
+    _URLISH,
+    st.lists(_URLISH, max_size=3),
+    st.dictionaries(st.sampled_from(["token_endpoint", "x"]), _URLISH, max_size=2),
+)
+
+
+@given(st.dictionaries(_MEMBERS, _VALUES, max_size=7), st.booleans())
+def test_fast_path_agrees_on_arbitrary_documents(doc: dict[str, object], pretty: bool) -> None:  # noqa: FBT001 - drawn by hypothesis
+    text = json.dumps(doc, indent=2 if pretty else None)
+    for check in (_check_asm, _check_prm):
+        try:
+            check(text, None)
+        except MetadataError:  # the slow path rejected what the fast path accepted
+            pytest.fail(f"fast path accepted a document the rules reject: {text}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"resource": "https://a.example", "resource": "https://a.example"}',
+        '{"resource": "https://a.example", "x": {"k": 1, "k": 1}}',
+        '{"resource": "https://a.example", "x": {"k": 1, "k" : 1}}',
+        '{"resource": "https://a.example", "x": NaN}',
+        '{"resource": "https://a.example", "x": ' + "[" * 70 + "]" * 70 + "}",
+        '{"resource": "https://a.example", "jwks_uri": null}',
+        '{"resource": "https://a.example", "resource_name#en": 1}',
+    ],
+)
+def test_fast_path_declines_subtle_cases(text: str) -> None:
+    assert _fast_prm(text, None, CAP) is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in DATA.glob("*.json") if p.name != "manifest.json"),
+    ids=lambda p: p.name,
+)
+def test_corpus_fast_and_slow_agree(path: Path) -> None:
+    data = path.read_bytes()
+    check = _check_asm if path.name.startswith("asm-") else _check_prm
+    took_fast_path = check(data, None)
+    # Real documents that need no tolerance are what the fast path is for.
+    strictly_valid = path.name not in {
+        "asm-entra-v2-common.json",
+        "asm-linear-mcp.json",
+        "asm-localhost-dev.json",
+    }
+    assert took_fast_path == strictly_valid
