@@ -19,6 +19,7 @@ path accepts, the slow path accepts without warnings and builds an equal model.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -86,10 +87,12 @@ def _count_names(value: object, depth: int) -> int:
         total, children = len(value), list(value.values())
     elif isinstance(value, list):
         total, children = 0, value
+    elif type(value) is float and not math.isfinite(value):
+        return -1  # NaN / Infinity: not JSON (RFC 8259 §6), pydantic-core reads them anyway
     else:
         return 0
     for child in children:
-        if isinstance(child, (dict, list)):
+        if isinstance(child, (dict, list, float)):
             count = _count_names(child, depth + 1)
             if count < 0:
                 return -1
@@ -97,16 +100,22 @@ def _count_names(value: object, depth: int) -> int:
     return total
 
 
+def _name_bound(data: bytes | str) -> int:
+    """An upper bound on the member names in JSON text `data` (see `_NAME_BOUND_BYTES`)."""
+    if isinstance(data, bytes):
+        if b" :" in data or b"\n:" in data or b"\t:" in data or b"\r:" in data:
+            return len(_NAME_BOUND_BYTES.findall(data))  # whitespace before a colon
+        return data.count(b'":')
+    if " :" in data or "\n:" in data or "\t:" in data or "\r:" in data:
+        return len(_NAME_BOUND_TEXT.findall(data))
+    return data.count('":')
+
+
 def _fast_model(model: type[_M], data: bytes | str, max_size: int) -> _M | None:
     """The model when pydantic-core accepts `data` and no member is null or repeated."""
-    if isinstance(data, bytes):
-        if len(data) > max_size or b"NaN" in data or b"Infinity" in data:
-            return None
-        bound = len(_NAME_BOUND_BYTES.findall(data))
-    else:
-        if len(data) * 4 > max_size or "NaN" in data or "Infinity" in data:
-            return None
-        bound = len(_NAME_BOUND_TEXT.findall(data))
+    if (len(data) if isinstance(data, bytes) else len(data) * 4) > max_size:
+        return None
+    bound = _name_bound(data)
     try:
         result = model.model_validate_json(data)
     except ValidationError:
@@ -121,7 +130,7 @@ def _fast_model(model: type[_M], data: bytes | str, max_size: int) -> _M | None:
         if type(value) is dict:  # mtls_endpoint_aliases
             names += len(value)
     extra = result.model_extra
-    if extra:
+    if extra:  # unknown members: nested names, depth, non-finite numbers
         nested = _nested_names(extra)
         if nested < 0:
             return None

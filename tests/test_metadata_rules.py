@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -447,3 +448,20 @@ def test_fast_shapes_imply_the_detailed_verdict(value: str) -> None:
         assert absolute_url_problem(value) is None
         assert (parts.scheme or "").lower() == "https"
         assert parts.fragment is None
+
+
+def test_readme_rule_and_tolerance_tables_match_the_code() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: metadata (issue 3) -->")[1].split("<!-- end section")[0]
+    rows = {
+        cells[0].strip("` "): [c.strip() for c in cells[1:]]
+        for line in section.splitlines()
+        if line.startswith("| `")
+        for cells in [line.strip("|").split(" | ")]
+    }
+    for rule in METADATA_RULES.values():
+        assert rows.pop(rule.id) == [rule.asm or "—", rule.prm or "—", rule.summary]
+    for tolerance in METADATA_TOLERANCES.values():
+        relaxes = ", ".join(f"`{c}`" for c in tolerance.relaxes)
+        assert rows.pop(tolerance.id) == [relaxes, tolerance.summary, tolerance.needed_by]
+    assert rows == {}
