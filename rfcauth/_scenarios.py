@@ -23,7 +23,7 @@ from rfcauth._simulate import Plan, simulate
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["Scenario", "check_scenario", "load_scenarios", "scenario_table"]
+__all__ = ["Scenario", "check_scenario", "load_scenarios", "policy_from_spec", "scenario_table"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,11 +71,17 @@ def _resolve(value: Any, documents: Mapping[str, Any]) -> Any:  # noqa: ANN401 -
     return value
 
 
-def _policy(spec: str | Mapping[str, Any]) -> Policy:
+def policy_from_spec(spec: str | Mapping[str, Any]) -> Policy:
+    """A `Policy` from its JSON spelling: a preset name, or ``{"preset": name, knob: value}``."""
     if isinstance(spec, str):
         spec = {"preset": spec}
+    if not isinstance(spec, dict):
+        raise UsageError('a policy is "compatible", "strict" or {"preset": ..., knob: value}')
+    presets = {"compatible": Policy.compatible, "strict": Policy.strict}
     preset = spec.get("preset", "compatible")
-    base = {"compatible": Policy.compatible, "strict": Policy.strict}[preset]()
+    if preset not in presets:
+        raise UsageError(f"unknown policy preset {preset!r}")
+    base = presets[preset]()
     knobs = {f.name for f in fields(Policy)}
     overrides = {k: v for k, v in spec.items() if k != "preset"}
     unknown = set(overrides) - knobs
@@ -100,7 +106,7 @@ def load_scenarios() -> tuple[Scenario, ...]:
             rule=row["rule"],
             resource=row["resource"],
             responses=_resolve(row["responses"], documents),
-            policy=_policy(row.get("policy", "compatible")),
+            policy=policy_from_spec(row.get("policy", "compatible")),
             client=ClientOptions(**row.get("client", {})),
             expect=row["expect"],
             source=row.get("source"),

@@ -7,7 +7,8 @@ how the CLI explains a server, and how the scenario vectors are run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from rfcauth._actions import (
     Action,
@@ -73,6 +74,19 @@ class Plan:
     def probes(self) -> tuple[str, ...]:
         """The discovery GETs, in order (every request after the resource's)."""
         return self.requests[1:]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready data: each action as ``{"action": <type name>, ...fields}``."""
+
+        def action(step: Action) -> dict[str, Any]:
+            return {"action": type(step).__name__, **asdict(step)}
+
+        return {
+            "resource": self.resource,
+            "exchanges": [asdict(e) for e in self.exchanges],
+            "steps": [action(step) for step in self.steps],
+            "outcome": action(self.outcome),
+        }
 
     def explain(self) -> str:
         """A human-readable account: each request, its answer, and the decision with reasons."""

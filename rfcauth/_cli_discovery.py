@@ -1,0 +1,187 @@
+"""The CLI rows over discovery and metadata: ``simulate``, ``validate`` and ``schema``.
+
+Registered in `rfcauth._cli.COMMANDS`.
+
+Exit codes (shared with the rest of the CLI): 0 success (`Authorize`, `NoAuthorizationNeeded`,
+a valid document), 1 the input does not parse (bad JSON, invalid document), 2 usage error,
+3 discovery fails (`Fail`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from rfcauth._actions import Fail
+from rfcauth._errors import MetadataError, UsageError
+from rfcauth._mcp_profile import check_mcp_profile
+from rfcauth._metadata import (
+    parse_authorization_server_metadata,
+    parse_protected_resource_metadata,
+)
+from rfcauth._policy import ClientOptions
+from rfcauth._scenarios import load_scenarios, policy_from_spec
+from rfcauth._simulate import Plan, simulate
+
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = [
+    "configure_schema",
+    "configure_simulate",
+    "configure_validate",
+    "run_schema",
+    "run_simulate",
+    "run_validate",
+]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_DISCOVERY_FAILED = 3
+
+
+def _read_json(path: str) -> Any:  # noqa: ANN401 - arbitrary JSON
+    text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: not JSON ({exc})") from None
+
+
+# --- simulate ---------------------------------------------------------------------------------
+
+
+def configure_simulate(parser: argparse.ArgumentParser) -> None:
+    """``rfcauth simulate WORLD.json`` / ``--scenario ID`` / ``--list``."""
+    parser.add_argument(
+        "world",
+        nargs="?",
+        metavar="WORLD.json",
+        help='{"resource": URL, "responses": {URL: {"status", "headers", "body"} | '
+        '{"error": "timeout"}}, "policy": "compatible"|"strict"|{...}, "client": {...}}; '
+        "- reads stdin",
+    )
+    parser.add_argument("--scenario", metavar="ID", help="run one of the shipped vectors")
+    parser.add_argument("--list", action="store_true", help="list the shipped vectors")
+    parser.add_argument("--json", action="store_true", help="machine-readable plan")
+
+
+def _world_plan(world: Any) -> Plan:  # noqa: ANN401 - arbitrary JSON
+    if not isinstance(world, dict) or "resource" not in world or "responses" not in world:
+        raise UsageError('a world is a JSON object with "resource" and "responses"')
+    client = world.get("client", {})
+    if not isinstance(client, dict):
+        raise UsageError('"client" must be an object of ClientOptions fields')
+    try:
+        options = ClientOptions(**client)
+    except TypeError as exc:
+        raise UsageError(f'"client": {exc}') from None
+    return simulate(
+        world["resource"],
+        world["responses"],
+        policy=policy_from_spec(world.get("policy", "compatible")),
+        client=options,
+    )
+
+
+def run_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    """Simulate discovery against canned responses and explain every step."""
+    scenarios = load_scenarios()
+    if args.list:
+        out.writelines(f"{s.id:<45} {s.title}\n" for s in scenarios)
+        return EXIT_OK
+    if args.scenario is not None:
+        matching = [s for s in scenarios if s.id == args.scenario]
+        if not matching:
+            raise UsageError(f"no scenario {args.scenario!r} (see --list)")
+        plan = matching[0].run()
+    elif args.world is not None:
+        plan = _world_plan(_read_json(args.world))
+    else:
+        raise UsageError("give WORLD.json, --scenario ID or --list")
+    if args.json:
+        out.write(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(plan.explain() + "\n")
+    return EXIT_DISCOVERY_FAILED if isinstance(plan.outcome, Fail) else EXIT_OK
+
+
+# --- validate ---------------------------------------------------------------------------------
+
+
+def configure_validate(parser: argparse.ArgumentParser) -> None:
+    """``rfcauth validate asm|prm DOCUMENT.json``."""
+    parser.add_argument("kind", choices=["asm", "prm"], help="authorization server or resource")
+    parser.add_argument("document", metavar="DOCUMENT.json", help="the document; - reads stdin")
+    parser.add_argument(
+        "--expected",
+        metavar="IDENTIFIER",
+        help="the issuer (asm) or resource (prm) the document's URL was built from "
+        "(RFC 8414 §3.3 / RFC 9728 §3.3)",
+    )
+    parser.add_argument(
+        "--lenient", action="store_true", help="apply the named tolerances (strict=False)"
+    )
+    parser.add_argument("--mcp", action="store_true", help="also check the MCP profile")
+    parser.add_argument("--json", action="store_true", help="machine-readable report")
+
+
+def run_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate a metadata document and list every violation."""
+    text = sys.stdin.read() if args.document == "-" else Path(args.document).read_text("utf-8")
+    strict = not args.lenient
+    try:
+        if args.kind == "asm":
+            document: Any = parse_authorization_server_metadata(
+                text, expected_issuer=args.expected, strict=strict
+            )
+        else:
+            document = parse_protected_resource_metadata(
+                text, expected_resource=args.expected, strict=strict
+            )
+    except MetadataError as exc:
+        violations = list(exc.violations)
+        warnings: list[Any] = []
+    else:
+        violations = list(check_mcp_profile(document)) if args.mcp else []
+        warnings = list(document.warnings)
+    valid = not violations
+    if args.json:
+        report = {
+            "valid": valid,
+            "violations": [_violation(v) for v in violations],
+            "warnings": [_violation(w) for w in warnings],
+        }
+        out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write("valid\n" if valid else f"invalid: {len(violations)} violation(s)\n")
+        out.writelines(f"  error   {v}\n" for v in violations)
+        out.writelines(f"  warning {w}\n" for w in warnings)
+    return EXIT_OK if valid else EXIT_INVALID
+
+
+def _violation(v: Any) -> dict[str, str]:  # noqa: ANN401 - a Violation
+    return {"location": v.location, "code": v.code, "section": v.section, "message": v.message}
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def configure_schema(parser: argparse.ArgumentParser) -> None:
+    """``rfcauth schema asm|prm``."""
+    parser.add_argument("kind", choices=["asm", "prm"], help="which document's JSON Schema")
+
+
+def run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the JSON Schema (2020-12) of a metadata document."""
+    from rfcauth import schema  # noqa: PLC0415 - only this subcommand needs it
+
+    document = (
+        schema.authorization_server_metadata_schema()
+        if args.kind == "asm"
+        else schema.protected_resource_metadata_schema()
+    )
+    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
