@@ -92,15 +92,18 @@ _UNQUOTED_URI = re.compile(_abnf.LENIENT_URI_VALUE)
 # Not a grammar rule: the lenient resynchroniser's scanner, which deliberately reads quoted
 # text more loosely than qdtext so that it can step over broken quoted-strings.
 _QUOTE_OR_ESCAPE = re.compile(r'["\\]')
-# The fast path (see _fast_parse), composed only of generated patterns: one challenge of
-# the form scheme 1*SP auth-param *( delimiters auth-param ). The delimiter run is an atomic
-# group: an auth-param starts with a tchar, so giving back whitespace or commas could never
-# help, and must not be retried (linear time).
-_FAST_CHALLENGE = re.compile(
-    f"(?P<scheme>{_abnf.AUTH_SCHEME}){_abnf.CHALLENGE_SPACE}"
-    f"(?P<params>{_abnf.AUTH_PARAM}(?:(?>(?:{_abnf.LIST_DELIMITER})+){_abnf.AUTH_PARAM})*)"
+# The fast path (see _fast_parse), composed only of generated patterns. One list element
+# per match: (a) a challenge with its first auth-param, (b) a further auth-param, (c) a
+# challenge with a token68, (d) a bare challenge. Each but the first starts with list
+# delimiters (an atomic group: an element starts with a tchar, so giving back whitespace or
+# commas can never help, and must not be retried). The order is the grammar's lookahead:
+# "token 1*SP token" starts a challenge, "token BWS =" an auth-param, and where an auth-param
+# matches, a token68 can't end the challenge.
+_ELEMENT = re.compile(
+    f"((?:\\A|(?>(?:{_abnf.LIST_DELIMITER})+))"
+    f"(?:(?:({_abnf.AUTH_SCHEME}){_abnf.CHALLENGE_SPACE})?{_abnf.AUTH_PARAM_FIELDS}"
+    f"|({_abnf.AUTH_SCHEME})(?:{_abnf.CHALLENGE_SPACE}({_abnf.TOKEN68}))?))"
 )
-_FIELDS = re.compile(_abnf.AUTH_PARAM_FIELDS)
 
 _DEL = 0x7F
 _LATIN1_MAX = 0xFF
@@ -393,33 +396,49 @@ class _Parser:
 
 
 def _fast_parse(s: str) -> list[Challenge] | None:
-    """The common case: every challenge is ``scheme 1*SP auth-params``, all valid.
+    """The common case: one C-level match per list element, from the start to the end.
 
-    Two C-level calls per challenge (one match, one findall). Returns None for anything else
-    (a token68, a bare scheme, a duplicate, any error), and the step-by-step `_Parser`, which
-    is authoritative, parses the whole value again; the differential tests hold both to the
-    reference parser.
+    Each `_ELEMENT` match starts where the previous one ended; if they reach the end, the
+    value is valid unless an auth-param follows a token68 or a bare challenge or a name
+    repeats. Anything else returns None, and the step-by-step `_Parser`, which is
+    authoritative, parses the value again (it says where and why); the differential tests
+    hold both to the reference parser.
     """
     n = len(s)
-    pos = _skip_delimiters(s, 0)
+    pos = 0
+    match = _ELEMENT.match
+    parsed = Challenge._parsed  # noqa: SLF001 -- our own value, built without re-validation
     challenges: list[Challenge] = []
+    scheme = ""
+    params: dict[str, str] | None = None
+    count = 0
     while pos < n:
-        match = _FAST_CHALLENGE.match(s, pos)
-        if match is None:
+        element = match(s, pos)
+        if element is None:
             return None
-        fields = _FIELDS.findall(s, match.start("params"), match.end())
-        params = {name.lower(): token or _unquote(quoted) for name, token, quoted in fields}
-        if len(params) != len(fields):
-            return None  # a duplicate name: the slow path says where
-        challenges.append(Challenge._parsed(match.group("scheme"), None, params))  # noqa: SLF001
-        pos = match.end()
-        if pos < n:  # OWS, then the end or delimiters and no auth-param
-            pos = _OWS.match(s, pos).end()  # type: ignore[union-attr]
-            if pos < n and s[pos] != ",":
-                return None
-            pos = _skip_delimiters(s, pos)
-            if pos < n and _PARAM_START.match(s, pos):
-                return None
+        pos = element.end()
+        _, first, name, token, quoted, bare, token68 = element.groups()
+        if name and not first:  # a further auth-param of the current challenge
+            if params is None:
+                return None  # after a token68 or a bare scheme
+            params[name.lower()] = token or (
+                quoted[1:-1] if "\\" not in quoted else _unquote(quoted)
+            )
+            count += 1
+            continue
+        if params is not None:  # the current challenge is complete
+            if len(params) != count:
+                return None  # a duplicate name: the slow path says where
+            challenges.append(parsed(scheme, None, params))
+            params = None
+        if name:
+            scheme, params, count = first, {name.lower(): token or _unquote(quoted)}, 1
+        else:
+            challenges.append(parsed(bare, token68 or None, {}))
+    if params is not None:
+        if len(params) != count:
+            return None
+        challenges.append(parsed(scheme, None, params))
     return challenges
 
 
@@ -551,14 +570,16 @@ def parse_www_authenticate(
     >>> [(c.scheme, dict(c.params)) for c in parse_www_authenticate('Bearer error="invalid_token"')]
     [('Bearer', {'error': 'invalid_token'})]
     """
-    if not isinstance(strict, bool):
+    if strict is True and type(value) is str and type(max_length) is int:
+        if len(value) <= max_length:  # the common case, without the general input handling
+            fast = _fast_parse(value.strip(" \t"))
+            if fast is not None:
+                return tuple(fast)
+    elif not isinstance(strict, bool):
         raise UsageError(f"strict must be a bool, not {type(strict).__name__}")
-    if not strict:
+    elif not strict:
         return scan_www_authenticate(value, max_length=max_length).challenges
-    if type(value) is str and len(value) <= max_length and max_length >= 0:
-        text = value.strip(" \t")  # the common case, without the general input handling
-    else:
-        text = combine_field_lines(value, max_length=max_length).strip(" \t")
+    text = combine_field_lines(value, max_length=max_length).strip(" \t")
     fast = _fast_parse(text)
     if fast is not None:
         return tuple(fast)

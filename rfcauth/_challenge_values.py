@@ -60,9 +60,9 @@ class Challenge:
     def _parsed(cls, scheme: str, token68: str | None, params: dict[str, str]) -> Challenge:
         """A challenge from the parser, whose parts are already checked (no re-validation)."""
         self = object.__new__(cls)
-        object.__setattr__(self, "scheme", scheme)
-        object.__setattr__(self, "token68", token68)
-        object.__setattr__(self, "params", MappingProxyType(params) if params else _NO_PARAMS)
+        _set_scheme(self, scheme)
+        _set_token68(self, token68)
+        _set_params(self, MappingProxyType(params) if params else _NO_PARAMS)
         return self
 
     def __hash__(self) -> int:
@@ -76,6 +76,12 @@ class Challenge:
     def param(self, name: str) -> str | None:
         """The value of parameter `name` (case-insensitive), or None."""
         return self.params.get(name.lower())
+
+
+# The slots' own setters: how the parser fills a frozen Challenge without __init__.
+_set_scheme = vars(Challenge)["scheme"].__set__
+_set_token68 = vars(Challenge)["token68"].__set__
+_set_params = vars(Challenge)["params"].__set__
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
