@@ -95,9 +95,9 @@ def absolute_url_problem(value: str) -> str | None:
     scheme must be ``http`` or ``https``: a ``javascript:`` or shell-like "URL" in
     ``authorization_endpoint`` has been used to attack clients that open it (CherryHQ
     cherry-studio advisory GHSA-8xr5-732g-84px). The check is structural: a valid scheme, no
-    whitespace or control characters, a non-empty host. Characters outside the URI set that real servers send
-    anyway, such as the ``{tenantid}`` template in Microsoft Entra's multi-tenant issuer, are
-    not rejected here; identity checks compare the exact strings.
+    whitespace or control characters, a non-empty host. Characters outside the URI set that
+    real servers send anyway, such as the ``{tenantid}`` template in Microsoft Entra's
+    multi-tenant issuer, are not rejected here; identity checks compare the exact strings.
     """
     bad = _FORBIDDEN.search(value)
     if bad is not None:
