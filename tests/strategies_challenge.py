@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import string
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from rfcauth import Challenge
+
+
+def budget(examples: int) -> settings:
+    """`examples` for slow tests under ci/dev; a twentieth of the profile's under ``fuzz``."""
+    return settings(max_examples=max(examples, (settings.default or settings()).max_examples // 20))
+
 
 TCHAR = "!#$%&'*+-.^_`|~" + string.digits + string.ascii_letters
 TOKEN68_CHARS = string.ascii_letters + string.digits + "-._~+/"

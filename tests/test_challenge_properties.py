@@ -6,9 +6,9 @@ import contextlib
 import time
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
-from strategies_challenge import challenge_lists, headers, near_valid_headers, rendered
+from strategies_challenge import budget, challenge_lists, headers, near_valid_headers, rendered
 
 from rfcauth import (
     Challenge,
@@ -89,7 +89,7 @@ def test_field_lines_equal_their_comma_join(lines: list[str]) -> None:
     assert parse_www_authenticate(as_bytes) == parse_www_authenticate(lines)
 
 
-@settings(max_examples=60)
+@budget(60)
 @given(near_valid_headers())
 def test_lenient_keeps_a_valid_challenge_after_a_broken_one(broken: str) -> None:
     good = Challenge(scheme="Bearer", params={"error": "invalid_token"})

@@ -7,9 +7,9 @@ import re
 import pytest
 from abnf.grammars import rfc9110
 from abnf.parser import ParseError
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from strategies_challenge import challenge_lists, headers, near_valid_headers
+from strategies_challenge import budget, challenge_lists, headers, near_valid_headers
 from test_challenge_examples import INVALID, VALID
 
 from rfcauth import (
@@ -43,26 +43,26 @@ def test_corpus_agrees(example) -> None:
     assert_same(example.value)
 
 
-@settings(max_examples=60)
+@budget(60)
 @given(headers)
 def test_generated_valid_headers_agree(header: str) -> None:
     fast = parse_www_authenticate(header)
     assert reference.parse_www_authenticate(header) == fast
 
 
-@settings(max_examples=100)
+@budget(100)
 @given(near_valid_headers())
 def test_mutated_headers_agree(header: str) -> None:
     assert_same(header)
 
 
-@settings(max_examples=60)
+@budget(60)
 @given(st.text(alphabet='ab=, \t"\\\x00\xe9', max_size=14).map(lambda s: "X " + s))
 def test_dense_punctuation_agrees(header: str) -> None:
     assert_same(header)
 
 
-@settings(max_examples=60)
+@budget(60)
 @given(challenge_lists)
 def test_formatted_output_is_in_the_abnf_packages_sender_grammar(challenges) -> None:
     # abnf's own RFC 9110 grammar is the sender form (no empty list elements)
@@ -88,7 +88,7 @@ VALUE_RULES = [
 def test_generated_regex_equals_abnf_rule(rule: str, constant: str, alphabet: str) -> None:
     pattern = re.compile(getattr(_abnf, constant))
 
-    @settings(max_examples=80)
+    @budget(80)
     @given(st.text(alphabet=alphabet, max_size=10))
     def check(text: str) -> None:
         assert bool(pattern.fullmatch(text)) == reference.matches(rule, text), text
