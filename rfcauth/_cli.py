@@ -2,7 +2,7 @@
 
 Subcommands live in ``COMMANDS``, a table of `Command` rows (name, help, how to add its
 arguments, what to run); add a row to add a subcommand. Exit codes: 0 success, 1 the input
-does not parse, 2 usage error.
+does not parse (or a document is invalid), 2 usage error, 3 discovery fails (`simulate`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,17 @@ from rfcauth._challenge import (
     parse_www_authenticate,
     scan_www_authenticate,
 )
+from rfcauth._cli_discovery import (
+    configure_schema,
+    configure_simulate,
+    configure_validate,
+    run_schema,
+    run_simulate,
+    run_validate,
+)
 from rfcauth._errors import ChallengeParseError, UsageError
 from rfcauth._examples import EXAMPLES
+from rfcauth._scenarios import load_scenarios
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -77,7 +86,8 @@ def advice(scan: ChallengeScan) -> list[str]:
     if bearer.resource_metadata is not None:
         steps.append(
             f"Fetch protected resource metadata from {_text(bearer.resource_metadata)} "
-            "(RFC 9728 §5.1), after checking it is https on the resource's origin."
+            "(RFC 9728 §5.1), after checking it is an absolute https URL (it may be on "
+            "another origin; its resource must still name this server, RFC 9728 §3.3)."
         )
     else:
         steps.append(
@@ -166,6 +176,14 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
         out.writelines(f"   WWW-Authenticate: {line}\n" for line in lines)
         scan = scan_www_authenticate(example.value)
         out.write("\n".join(explain(scan, _strict_error(example.value))) + "\n")
+    seed = load_scenarios()[0]
+    out.write(
+        "\n" + "=" * 78 + "\n"
+        f"Discovery for the motivating server ({seed.source}):\n{seed.title}.\n"
+        "Simulated with canned responses (`rfcauth simulate --scenario "
+        f"{seed.id}`; `rfcauth simulate --list` shows all {len(load_scenarios())}):\n\n"
+    )
+    out.write(seed.run().explain() + "\n")
     return EXIT_OK
 
 
@@ -266,6 +284,24 @@ COMMANDS: list[Command] = [
         help="parse WWW-Authenticate field values (RFC 9110 §11) and explain them",
         configure=_configure_parse,
         run=_run_parse,
+    ),
+    Command(
+        name="simulate",
+        help="run discovery against canned HTTP responses and explain every step",
+        configure=configure_simulate,
+        run=run_simulate,
+    ),
+    Command(
+        name="validate",
+        help="validate RFC 8414 / RFC 9728 metadata and list every violation",
+        configure=configure_validate,
+        run=run_validate,
+    ),
+    Command(
+        name="schema",
+        help="print the JSON Schema of an RFC 8414 or RFC 9728 document",
+        configure=configure_schema,
+        run=run_schema,
     ),
 ]
 
