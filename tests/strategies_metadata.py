@@ -10,9 +10,14 @@ from __future__ import annotations
 import base64
 import json
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from rfcauth._members import ASM_MEMBERS, BOOL, PRM_MEMBERS, STRINGS, URL
+
+#: For the tests that draw whole documents (slow to generate): a third of the profile's
+#: examples, so the ci profile stays fast and the fuzz profile still runs thousands.
+WHOLE_DOCUMENTS = settings(max_examples=max(30, settings.default.max_examples // 3))
 
 _LABEL = st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True)
 HOSTS = st.builds(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_metadata import JSON_VALUES, asm_documents, prm_documents
+from strategies_metadata import JSON_VALUES, WHOLE_DOCUMENTS, asm_documents, prm_documents
 from test_metadata_rules import ASM_MUTATIONS, PRM_MUTATIONS
 
 from rfcauth import MetadataError
@@ -46,6 +46,7 @@ def _check_prm(data: bytes | str, expected: str | None) -> bool:
     return True
 
 
+@WHOLE_DOCUMENTS
 @given(asm_documents())
 def test_valid_asm_documents_agree(doc: dict[str, object]) -> None:
     # The fast path may decline (e.g. a string value containing '":' defeats the duplicate
@@ -54,6 +55,7 @@ def test_valid_asm_documents_agree(doc: dict[str, object]) -> None:
     _check_asm(json.dumps(doc, indent=2), None)
 
 
+@WHOLE_DOCUMENTS
 @given(prm_documents())
 def test_valid_prm_documents_agree(doc: dict[str, object]) -> None:
     _check_prm(json.dumps(doc).encode(), str(doc["resource"]))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_metadata import asm_documents, jws, prm_documents
+from strategies_metadata import WHOLE_DOCUMENTS, asm_documents, jws, prm_documents
 
 import rfcauth
 from rfcauth import (
@@ -168,6 +168,7 @@ def test_rule_and_tolerance_tables_are_consistent() -> None:
         assert all(code in METADATA_RULES for code in tolerance.relaxes)
 
 
+@WHOLE_DOCUMENTS
 @given(asm_documents())
 def test_generated_asm_documents_pass_and_round_trip(doc: Doc) -> None:
     for data in (doc, json.dumps(doc), json.dumps(doc).encode()):
@@ -177,6 +178,7 @@ def test_generated_asm_documents_pass_and_round_trip(doc: Doc) -> None:
         assert parse_authorization_server_metadata(asm.to_json()) == asm
 
 
+@WHOLE_DOCUMENTS
 @given(prm_documents())
 def test_generated_prm_documents_pass_and_round_trip(doc: Doc) -> None:
     prm = parse_protected_resource_metadata(

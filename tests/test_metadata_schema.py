@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from hypothesis import given
-from strategies_metadata import asm_documents, prm_documents
+from strategies_metadata import WHOLE_DOCUMENTS, asm_documents, prm_documents
 
 from rfcauth import (
     MetadataError,
@@ -33,11 +33,13 @@ def test_schemas_are_valid_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(PRM.schema)
 
 
+@WHOLE_DOCUMENTS
 @given(asm_documents())
 def test_generated_asm_documents_match_the_schema(doc: dict[str, object]) -> None:
     assert list(ASM.iter_errors(doc)) == []
 
 
+@WHOLE_DOCUMENTS
 @given(prm_documents())
 def test_generated_prm_documents_match_the_schema(doc: dict[str, object]) -> None:
     assert list(PRM.iter_errors(doc)) == []
