@@ -9,7 +9,10 @@ what happened instead of "Failed to connect".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from rfcauth._errors import Violation
 
 __all__ = [
     "Action",
@@ -152,10 +155,13 @@ class Fail(_Explained):
     Attributes:
         code: stable snake_case failure code.
         url: the URL whose answer decided the failure, if any.
+        violations: for an invalid metadata document, every rule it breaks (JSON location,
+            rule id, RFC section), as `MetadataError` reports them.
     """
 
     code: str
     url: str | None = None
+    violations: tuple[Violation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

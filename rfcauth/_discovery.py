@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rfcauth._actions import (
@@ -148,6 +148,21 @@ class _Walk:
                 rule=rule,
                 explanation=explanation,
                 url=url,
+                notes=tuple(self.notes),
+            )
+        )
+
+    def invalid(self, code: str, rule: str, url: str, error: MetadataError) -> _Decided:
+        """A metadata document that breaks its RFC: `Fail` carries every violation."""
+        return _Decided(
+            Fail(
+                code=code,
+                reason=code,
+                rule=rule,
+                explanation=f"The {error.kind} at {url} is invalid: "
+                + "; ".join(str(v) for v in error.violations),
+                url=url,
+                violations=error.violations,
                 notes=tuple(self.notes),
             )
         )
@@ -441,13 +456,8 @@ class _Walk:
                 body, strict=not self.policy.metadata_tolerances
             )
         except MetadataError as exc:
-            raise self.fail(
-                "resource_metadata_invalid",
-                "resource_metadata_invalid",
-                R_PRM_RESPONSE,
-                f"The PRM document at {candidate.url} is invalid: "
-                + "; ".join(str(v) for v in exc.violations),
-                url=candidate.url,
+            raise self.invalid(
+                "resource_metadata_invalid", R_PRM_RESPONSE, candidate.url, exc
             ) from None
         for warning in document.warnings:
             self.note(warning.code, str(warning), warning.section, url=candidate.url, warn=True)
@@ -601,14 +611,7 @@ class _Walk:
                     "its URL was built from; it MUST NOT be used (mix-up defence).",
                     url=url,
                 ) from None
-            raise self.fail(
-                "server_metadata_invalid",
-                "server_metadata_invalid",
-                R_AS_RESPONSE,
-                f"The authorization server metadata at {url} is invalid: "
-                + "; ".join(str(v) for v in exc.violations),
-                url=url,
-            ) from None
+            raise self.invalid("server_metadata_invalid", R_AS_RESPONSE, url, exc) from None
         for warning in asm.warnings:
             self.note(warning.code, str(warning), warning.section, url=url, warn=True)
         return asm
@@ -921,8 +924,6 @@ def _json_body(body: object) -> bytes | str | Mapping[str, object]:
 
 
 def _with_notes(action: FetchResourceMetadata, notes: list[Note]) -> FetchResourceMetadata:
-    from dataclasses import replace  # noqa: PLC0415
-
     return replace(action, notes=tuple(notes))
 
 

@@ -281,3 +281,16 @@ def test_canonical_resource_lowercases_scheme_and_host_only() -> None:
         "https://mcp.example.com:8443/MCP?Q=1"
     )
     assert canonical_resource("http://[::1]:8000/mcp") == "http://[::1]:8000/mcp"
+
+
+def test_an_invalid_document_fail_carries_every_violation() -> None:
+    rows = {s.id: s for s in load_scenarios()}
+    outcome = rows["prm-missing-resource"].run().outcome
+    assert isinstance(outcome, Fail)
+    assert [(v.location, v.code) for v in outcome.violations] == [("/resource", "missing_member")]
+    outcome = rows["as-missing-issuer"].run().outcome
+    assert isinstance(outcome, Fail)
+    assert "missing_member" in {v.code for v in outcome.violations}
+    unavailable = rows["prm-5xx"].run().outcome
+    assert isinstance(unavailable, Fail)
+    assert unavailable.violations == ()
