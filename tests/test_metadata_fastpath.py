@@ -149,10 +149,34 @@ def test_fast_path_agrees_on_arbitrary_documents(doc: dict[str, object], pretty:
         '{"resource": "https://a.example", "x": ' + "[" * 70 + "]" * 70 + "}",
         '{"resource": "https://a.example", "jwks_uri": null}',
         '{"resource": "https://a.example", "resource_name#en": 1}',
+        # repeated names that the string-count proof must see
+        '{"resource":"https://a.example","x":1,"x" :1}',
+        '{"resource":"https://a.example","x":"1","x":"1"}',
+        '{"resource":"https://a.example","x":[],"x":{}}',
+        '{"resource":"https://a.example","x":{"k":"v","k":"v"}}',
+        '{"resource":"https://a.example","scopes_supported":["a"],"scopes_supported":["a"]}',
+        # ... and the name bound used when the text has a backslash
+        '{"resource":"https:\\/\\/a.example","x":"\\"","x" :1}',
+        '{"resource":"https://a.example","x":"\\":1","x":1}',
+        '{"resource":"https://a.example","x\\u0000":1,"x\\u0000":2}',
     ],
 )
 def test_fast_path_declines_subtle_cases(text: str) -> None:
     assert _fast_prm(text, None, CAP) is None
+    assert _fast_prm(text.encode(), None, CAP) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"resource":"https:\\/\\/a.example\\/mcp","resource_name":"\\u30c4\\"x\\""}',
+        '{"resource": "https://a.example", "x": {"k": ["\\\\", {"j": "\\"a"}]}}',
+        '{"resource": "https://a.example", "bearer_methods_supported": [], "x": null}',
+    ],
+)
+def test_fast_path_accepts_escapes_and_agrees(text: str) -> None:
+    assert _check_prm(text, None)
+    assert _check_prm(text.encode(), None)
 
 
 _IDENTITY = {"issuer_mismatch", "resource_mismatch"}

@@ -1,0 +1,294 @@
+"""The fast path: accept a common, valid metadata document in one compiled pass plus a few checks.
+
+Theory of operation. pydantic-core parses the JSON text and checks every known member in
+compiled code against a schema built from the member table (`_members`): strict JSON types,
+non-empty arrays, the common URL shapes of `_uri_syntax`, required members present, and *no
+null* (a null member is a finding of the rule engine, so it must not validate here). The output
+is the model's ``__dict__``, its extras and the set of members received, from which the model is
+built directly (no second validation, no ``model_post_init``).
+
+Python then checks only what a schema cannot say:
+
+- no repeated member name anywhere (RFC 8259 §4; the rule engine reports them). When the text
+  has no backslash, every ``"`` delimits a string, so the text holds ``count('"') / 2`` strings;
+  the validated values say how many strings survived decoding (names, string values, array
+  items). A repeated name loses at least its own string, so equal counts prove there is none.
+  With a backslash, an upper bound on the member names (a ``"`` then ``:``) is used instead;
+- nesting depth and non-JSON numbers inside unknown members;
+- the cross-member rules (RFC 8414 §2 endpoints and alg lists, ``none`` bans,
+  ``signed_metadata``, RFC 9728 §2.1 language-tagged members) and identity (§3.3).
+
+Anything in doubt returns `None` and the caller runs the rule engine, which is the reference:
+the fast path never rejects a document, never applies a tolerance, and never accepts what the
+rule engine rejects (tests/test_metadata_fastpath.py checks that on generated documents).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from pydantic_core import SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
+
+from rfcauth._asm import AuthorizationServerMetadata
+from rfcauth._jsonload import MAX_DEPTH
+from rfcauth._jws import jws_problem
+from rfcauth._members import (
+    ASM_MEMBERS,
+    ASM_SIGNING_ALG_LISTS,
+    BOOL,
+    ISSUER,
+    ISSUERS,
+    JWS,
+    LOCALIZABLE,
+    PRM_MEMBERS,
+    RESOURCE,
+    RESOURCES,
+    STRING,
+    STRINGS,
+    URL,
+    URL_HTTPS,
+    URL_MAP,
+)
+from rfcauth._prm import ProtectedResourceMetadata
+from rfcauth._uri_syntax import (
+    FAST_HTTPS_URL,
+    FAST_ISSUER,
+    FAST_RESOURCE,
+    FAST_URL,
+    absolute_url_problem,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rfcauth._model_base import MetadataModel
+
+__all__ = ["fast_asm", "fast_prm"]
+
+_M = TypeVar("_M", bound="MetadataModel")
+
+# Fallback duplicate bound (text with a backslash): every member name is a string followed by
+# optional whitespace and ":", and no other ":" follows a closing quote that way except inside
+# a string, so the number of matches bounds the number of names from above.
+_NAME_BOUND_BYTES: Final = re.compile(rb'"[ \t\n\r]*:')
+_NAME_BOUND_TEXT: Final = re.compile(r'"[ \t\n\r]*:')
+_DEFAULT_GRANT_TYPES: Final = ("authorization_code", "implicit")
+
+
+def _whole(pattern: re.Pattern[str]) -> str:
+    return f"^(?:{pattern.pattern})$"
+
+
+def _string(pattern: re.Pattern[str] | None = None) -> cs.CoreSchema:
+    if pattern is None:
+        return cs.str_schema(strict=True)
+    return cs.str_schema(strict=True, pattern=_whole(pattern))
+
+
+def _strings(item: cs.CoreSchema, *, min_length: int = 1) -> cs.CoreSchema:
+    return cs.tuple_schema([item], variadic_item_index=0, min_length=min_length, strict=True)
+
+
+_KIND_SCHEMAS: Final[Mapping[str, cs.CoreSchema]] = {
+    ISSUER: _string(FAST_ISSUER),
+    ISSUERS: _strings(_string(FAST_ISSUER)),
+    RESOURCE: _string(FAST_RESOURCE),
+    RESOURCES: _strings(_string(FAST_RESOURCE)),
+    URL: _string(FAST_URL),
+    URL_HTTPS: _string(FAST_HTTPS_URL),
+    URL_MAP: cs.dict_schema(_string(), _string(FAST_URL), strict=True),
+    STRING: _string(),
+    STRINGS: _strings(_string()),
+    BOOL: cs.bool_schema(strict=True),
+    JWS: _string(),
+}
+# Kinds whose value is one string / an array of strings (the string count of the duplicate proof).
+_ONE_STRING: Final = frozenset({ISSUER, RESOURCE, URL, URL_HTTPS, STRING, JWS})
+_STRING_ARRAY: Final = frozenset({ISSUERS, RESOURCES, STRINGS})
+
+
+class _Plan:
+    """What the fast path needs to know about one model, computed once per class."""
+
+    __slots__ = ("array_names", "model", "string_names", "validator")
+
+    def __init__(
+        self,
+        model: type[MetadataModel],
+        kinds: Mapping[str, str],
+        *,
+        required: tuple[str, ...],
+        may_be_empty: tuple[str, ...] = (),
+    ) -> None:
+        fields: dict[str, cs.ModelField] = {}
+        for name in model.__pydantic_fields__:  # the model's order, so __dict__ matches it
+            kind = kinds[name]
+            schema = _KIND_SCHEMAS[kind]
+            if name in may_be_empty:
+                schema = _strings(_string(), min_length=0)
+            if name not in required:
+                schema = cs.with_default_schema(schema, default=None)
+            fields[name] = cs.model_field(schema)
+        config = cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True)
+        self.model = model
+        self.validator = SchemaValidator(
+            cs.model_fields_schema(fields, extra_behavior="allow"), config=config
+        )
+        self.string_names = frozenset(n for n in fields if kinds[n] in _ONE_STRING)
+        self.array_names = frozenset(n for n in fields if kinds[n] in _STRING_ARRAY)
+
+
+_ASM_PLAN: Final = _Plan(
+    AuthorizationServerMetadata,
+    ASM_MEMBERS,
+    required=("issuer", "response_types_supported"),
+)
+_PRM_PLAN: Final = _Plan(
+    ProtectedResourceMetadata,
+    PRM_MEMBERS,
+    required=("resource",),
+    may_be_empty=("bearer_methods_supported",),
+)
+
+
+def _nested(value: object, depth: int, counts: list[int]) -> bool:
+    """Add the member names and strings inside `value` to `counts`; False if not plain JSON.
+
+    False when the nesting exceeds `MAX_DEPTH` or a number is not finite (``NaN`` and
+    ``Infinity`` are not JSON, RFC 8259 §6; pydantic-core reads them anyway).
+    """
+    if depth > MAX_DEPTH:
+        return False
+    if type(value) is str:
+        counts[1] += 1
+        return True
+    if type(value) is dict:
+        counts[0] += len(value)
+        counts[1] += len(value)
+        children: object = value.values()
+    elif type(value) is list:
+        children = value
+    elif type(value) is float:
+        return math.isfinite(value)
+    else:
+        return True
+    return all(_nested(child, depth + 1, counts) for child in children)  # type: ignore[attr-defined]
+
+
+def _name_bound(data: bytes | str) -> int:
+    """An upper bound on the member names in JSON text `data` (see `_NAME_BOUND_BYTES`)."""
+    if isinstance(data, bytes):
+        return len(_NAME_BOUND_BYTES.findall(data))
+    return len(_NAME_BOUND_TEXT.findall(data))
+
+
+def _validate(
+    plan: _Plan, data: bytes | str, max_size: int
+) -> tuple[dict[str, Any], dict[str, object], set[str]] | None:
+    """(`__dict__`, extras, members received) when the schema accepts `data` with no repeats.
+
+    The values are typed `Any` because the schema, not the type checker, has checked them.
+    """
+    if (len(data) if isinstance(data, bytes) else len(data) * 4) > max_size:
+        return None
+    try:
+        values, extra, received = plan.validator.validate_json(data)
+    except ValidationError:
+        return None
+    # [nested member names, strings]: the names and the strings the decoded values hold
+    counts = [len(received), len(received) + len(plan.string_names.intersection(received))]
+    arrays = plan.array_names.intersection(received)
+    if arrays:
+        counts[1] += sum(map(len, map(values.__getitem__, arrays)))
+    aliases = values.get("mtls_endpoint_aliases")
+    if aliases is not None:
+        counts[0] += len(aliases)
+        counts[1] += 2 * len(aliases)
+    if extra and not all(_nested(value, 2, counts) for value in extra.values()):
+        return None
+    if isinstance(data, bytes):
+        escapes = b"\\" in data
+        quotes = data.count(b'"') if not escapes else 0
+    else:
+        escapes = "\\" in data
+        quotes = data.count('"') if not escapes else 0
+    if escapes:
+        if _name_bound(data) != counts[0]:
+            return None
+    elif quotes != 2 * counts[1]:
+        return None
+    return values, extra, received
+
+
+def _build(
+    model: type[_M], values: dict[str, Any], extra: dict[str, object], received: set[str]
+) -> _M:
+    """The model from values the schema has checked (as `MetadataModel._from_checked`)."""
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", received)
+    object.__setattr__(instance, "__pydantic_extra__", extra)
+    object.__setattr__(instance, "__pydantic_private__", {"_warnings": ()})
+    return instance
+
+
+def fast_asm(  # noqa: PLR0911 - one early "decline" per rule the schema cannot express
+    data: bytes | str, expected_issuer: str | None, max_size: int
+) -> AuthorizationServerMetadata | None:
+    """The model when `data` is a strictly valid RFC 8414 document; `None` when in doubt."""
+    checked = _validate(_ASM_PLAN, data, max_size)
+    if checked is None:
+        return None
+    values = checked[0]
+    if expected_issuer is not None and values["issuer"] != expected_issuer:
+        return None
+    grants = values["grant_types_supported"] or _DEFAULT_GRANT_TYPES
+    if values["authorization_endpoint"] is None and (
+        "authorization_code" in grants or "implicit" in grants
+    ):
+        return None
+    if values["token_endpoint"] is None and set(grants) != {"implicit"}:
+        return None
+    for prefix in ASM_SIGNING_ALG_LISTS:
+        algs = values[prefix + "_auth_signing_alg_values_supported"]
+        if algs is None:
+            methods = values[prefix + "_auth_methods_supported"]
+            if methods is not None and (
+                "private_key_jwt" in methods or "client_secret_jwt" in methods
+            ):
+                return None
+        elif "none" in algs:
+            return None
+    signed = values["signed_metadata"]
+    if signed is not None and jws_problem(signed) is not None:
+        return None
+    return _build(AuthorizationServerMetadata, *checked)
+
+
+def fast_prm(  # noqa: PLR0911 - one early "decline" per rule the schema cannot express
+    data: bytes | str, expected_resource: str | None, max_size: int
+) -> ProtectedResourceMetadata | None:
+    """The model when `data` is a strictly valid RFC 9728 document; `None` when in doubt."""
+    checked = _validate(_PRM_PLAN, data, max_size)
+    if checked is None:
+        return None
+    values, extra, _ = checked
+    if expected_resource is not None and values["resource"] != expected_resource:
+        return None
+    algs = values["resource_signing_alg_values_supported"]
+    if algs is not None and "none" in algs:
+        return None
+    signed = values["signed_metadata"]
+    if signed is not None and jws_problem(signed) is not None:
+        return None
+    for name, value in extra.items():
+        base = name.partition("#")[0]
+        if base != name and base in LOCALIZABLE:
+            if not isinstance(value, str):
+                return None
+            if PRM_MEMBERS[base] != STRING and absolute_url_problem(value) is not None:
+                return None
+    return _build(ProtectedResourceMetadata, *checked)
