@@ -95,32 +95,75 @@ def _string(pattern: re.Pattern[str] | None = None) -> cs.CoreSchema:
     return cs.str_schema(strict=True, pattern=_whole(pattern))
 
 
-def _strings(item: cs.CoreSchema, *, min_length: int = 1) -> cs.CoreSchema:
-    return cs.tuple_schema([item], variadic_item_index=0, min_length=min_length, strict=True)
+def _strings(item: cs.CoreSchema, *, min_length: int = 1, strict: bool = True) -> cs.CoreSchema:
+    return cs.tuple_schema([item], variadic_item_index=0, min_length=min_length, strict=strict)
 
 
-_KIND_SCHEMAS: Final[Mapping[str, cs.CoreSchema]] = {
-    ISSUER: _string(FAST_ISSUER),
-    ISSUERS: _strings(_string(FAST_ISSUER)),
-    RESOURCE: _string(FAST_RESOURCE),
-    RESOURCES: _strings(_string(FAST_RESOURCE)),
-    URL: _string(FAST_URL),
-    URL_HTTPS: _string(FAST_HTTPS_URL),
-    URL_MAP: cs.dict_schema(_string(), _string(FAST_URL), strict=True),
-    STRING: _string(),
-    STRINGS: _strings(_string()),
-    BOOL: cs.bool_schema(strict=True),
-    JWS: _string(),
-}
+def _kind_schema(kind: str, *, containers_strict: bool = True) -> cs.CoreSchema:
+    """The fast shape of one member kind (`_members`), never null.
+
+    Arrays and objects are strict for JSON input; for already-decoded values (the second
+    validator) they are lax so that a list becomes the model's tuple. Strings and booleans are
+    strict in both: ``"true"`` is not ``true``.
+    """
+    strict = containers_strict
+    schemas: dict[str, cs.CoreSchema] = {
+        ISSUER: _string(FAST_ISSUER),
+        ISSUERS: _strings(_string(FAST_ISSUER), strict=strict),
+        RESOURCE: _string(FAST_RESOURCE),
+        RESOURCES: _strings(_string(FAST_RESOURCE), strict=strict),
+        URL: _string(FAST_URL),
+        URL_HTTPS: _string(FAST_HTTPS_URL),
+        URL_MAP: cs.dict_schema(_string(), _string(FAST_URL), strict=strict),
+        STRING: _string(),
+        STRINGS: _strings(_string(), strict=strict),
+        BOOL: cs.bool_schema(strict=True),
+        JWS: _string(),
+    }
+    return schemas[kind]
+
+
 # Kinds whose value is one string / an array of strings (the string count of the duplicate proof).
 _ONE_STRING: Final = frozenset({ISSUER, RESOURCE, URL, URL_HTTPS, STRING, JWS})
 _STRING_ARRAY: Final = frozenset({ISSUERS, RESOURCES, STRINGS})
+
+# The AS metadata members most documents carry (RFC 8414 §2 and the few registry / OpenID
+# members seen in nearly every real document). pydantic-core looks every declared field up in
+# the JSON object, so declaring all 70-odd members costs more than validating the rare ones
+# separately: those arrive in the first validator's extras and go through the second.
+_RFC8414_SECTION_2: Final = tuple(ASM_MEMBERS)[: tuple(ASM_MEMBERS).index("signed_metadata") + 1]
+_ASM_PRIMARY: Final = frozenset(
+    (
+        *_RFC8414_SECTION_2,
+        "device_authorization_endpoint",
+        "authorization_response_iss_parameter_supported",
+        "client_id_metadata_document_supported",
+        "userinfo_endpoint",
+        "end_session_endpoint",
+        "subject_types_supported",
+        "id_token_signing_alg_values_supported",
+        "claims_supported",
+    )
+)
+# Longer documents (OpenID providers: Keycloak, Auth0) carry many of the other members: for them
+# the schema that declares every member is the cheaper one.
+_LONG_TEXT: Final = 2048
 
 
 class _Plan:
     """What the fast path needs to know about one model, computed once per class."""
 
-    __slots__ = ("array_names", "has_map", "model", "string_names", "validator")
+    __slots__ = (
+        "array_names",
+        "defaults",
+        "full",
+        "has_map",
+        "model",
+        "other_names",
+        "others",
+        "string_names",
+        "validator",
+    )
 
     def __init__(
         self,
@@ -128,34 +171,61 @@ class _Plan:
         kinds: Mapping[str, str],
         *,
         required: tuple[str, ...],
+        primary: frozenset[str] | None = None,
         may_be_empty: tuple[str, ...] = (),
     ) -> None:
-        fields: dict[str, cs.ModelField] = {}
-        for name in model.__pydantic_fields__:  # the model's order, so __dict__ matches it
-            kind = kinds[name]
-            schema = _KIND_SCHEMAS[kind]
-            if name in may_be_empty:
-                schema = _strings(_string(), min_length=0)
-            if name not in required:
-                schema = cs.with_default_schema(schema, default=None)
-            fields[name] = cs.model_field(schema)
+        names = tuple(model.__pydantic_fields__)  # the model's order, so __dict__ matches it
+        if set(names) != set(kinds):  # pragma: no cover - a test checks models against tables
+            msg = f"{model.__name__} fields differ from the member table"
+            raise AssertionError(msg)
         config = cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True)
+        validators = []
+        for declared in (names, [n for n in names if primary is None or n in primary]):
+            fields: dict[str, cs.ModelField] = {}
+            for name in declared:
+                schema = self._schema(kinds[name], empty=name in may_be_empty, strict=True)
+                if name not in required:
+                    schema = cs.with_default_schema(schema, default=None)
+                fields[name] = cs.model_field(schema)
+            validators.append(
+                SchemaValidator(
+                    cs.model_fields_schema(fields, extra_behavior="allow"), config=config
+                )
+            )
         self.model = model
-        self.validator = SchemaValidator(
-            cs.model_fields_schema(fields, extra_behavior="allow"), config=config
+        self.full, self.validator = validators
+        rest = {
+            n: cs.typed_dict_field(
+                self._schema(kinds[n], empty=n in may_be_empty, strict=False), required=False
+            )
+            for n in names
+            if primary is not None and n not in primary
+        }
+        self.other_names = frozenset(rest)
+        self.others = SchemaValidator(
+            cs.typed_dict_schema(rest, total=False, extra_behavior="forbid"),
+            config=cs.CoreConfig(hide_input_in_errors=True),
         )
-        self.string_names = frozenset(n for n in fields if kinds[n] in _ONE_STRING)
-        self.array_names = frozenset(n for n in fields if kinds[n] in _STRING_ARRAY)
-        self.has_map = "mtls_endpoint_aliases" in fields
+        self.defaults = dict.fromkeys(names)
+        self.string_names = frozenset(n for n in names if kinds[n] in _ONE_STRING)
+        self.array_names = frozenset(n for n in names if kinds[n] in _STRING_ARRAY)
+        self.has_map = "mtls_endpoint_aliases" in names
         if self.has_map and kinds["mtls_endpoint_aliases"] != URL_MAP:  # pragma: no cover
             msg = "mtls_endpoint_aliases is expected to be the only URL map"
             raise AssertionError(msg)
+
+    @staticmethod
+    def _schema(kind: str, *, empty: bool, strict: bool) -> cs.CoreSchema:
+        if empty:  # RFC 9728 §2: bearer_methods_supported may be []
+            return _strings(_string(), min_length=0, strict=strict)
+        return _kind_schema(kind, containers_strict=strict)
 
 
 _ASM_PLAN: Final = _Plan(
     AuthorizationServerMetadata,
     ASM_MEMBERS,
     required=("issuer", "response_types_supported"),
+    primary=_ASM_PRIMARY,
 )
 _PRM_PLAN: Final = _Plan(
     ProtectedResourceMetadata,
@@ -254,10 +324,19 @@ def _validate(
     quotes = _quotes(data, max_size)
     if quotes is None:
         return None
+    validator = plan.full if len(data) > _LONG_TEXT else plan.validator
     try:
-        values, extra, received = plan.validator.validate_json(data)
+        values, extra, received = validator.validate_json(data)
+        if extra:
+            others = plan.other_names.intersection(extra)
+            if others:  # known members the first schema does not declare
+                checked = plan.others.validate_python({n: extra[n] for n in others})
+                values = {**plan.defaults, **values, **checked}
+                extra = {n: v for n, v in extra.items() if n not in others}
     except ValidationError:
         return None
+    if len(values) != len(plan.defaults):
+        values = {**plan.defaults, **values}
     counts = _counts(plan, values, extra, received)
     if counts is None:
         return None

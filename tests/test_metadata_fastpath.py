@@ -17,6 +17,7 @@ from strategies_metadata import JSON_VALUES, WHOLE_DOCUMENTS, asm_documents, prm
 from test_metadata_rules import ASM_MUTATIONS, PRM_MUTATIONS
 
 from rfcauth import MetadataError
+from rfcauth._fastpath import _LONG_TEXT
 from rfcauth._metadata import _fast_asm, _fast_prm, _slow_asm, _slow_prm
 
 CAP = 512 * 1024
@@ -53,6 +54,8 @@ def test_valid_asm_documents_agree(doc: dict[str, object]) -> None:
     # bound); it must never disagree.
     _check_asm(json.dumps(doc).encode(), str(doc["issuer"]))
     _check_asm(json.dumps(doc, indent=2), None)
+    # a long text takes the schema that declares every member
+    _check_asm(json.dumps(doc).encode() + b" " * _LONG_TEXT, str(doc["issuer"]))
 
 
 @WHOLE_DOCUMENTS
@@ -72,6 +75,9 @@ def test_fast_path_rejects_every_asm_mutation(rule_id: str, doc: dict[str, objec
     text = data if isinstance(data, (bytes, str)) else json.dumps(data)
     max_size = kwargs.get("max_size", CAP)
     assert _fast_asm(text, kwargs.get("expected_issuer"), max_size) is None  # type: ignore[arg-type]
+    if not isinstance(data, (bytes, str)):  # and with the schema for long texts
+        long_text = text + " " * _LONG_TEXT
+        assert _fast_asm(long_text, kwargs.get("expected_issuer"), max_size) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("rule_id", sorted(PRM_MUTATIONS))
@@ -133,10 +139,11 @@ _VALUES = st.one_of(
 def test_fast_path_agrees_on_arbitrary_documents(doc: dict[str, object], pretty: bool) -> None:  # noqa: FBT001 - drawn by hypothesis
     text = json.dumps(doc, indent=2 if pretty else None)
     for check in (_check_asm, _check_prm):
-        try:
-            check(text, None)
-        except MetadataError:  # the slow path rejected what the fast path accepted
-            pytest.fail(f"fast path accepted a document the rules reject: {text}")
+        for padded in (text, text + " " * _LONG_TEXT):
+            try:
+                check(padded, None)
+            except MetadataError:  # the slow path rejected what the fast path accepted
+                pytest.fail(f"fast path accepted a document the rules reject: {text}")
 
 
 @pytest.mark.parametrize(
