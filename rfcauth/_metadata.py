@@ -118,7 +118,8 @@ def parse_authorization_server_metadata(
     >>> asm.token_endpoint
     'https://as.example/token'
     """
-    _expect_str("expected_issuer", expected_issuer)
+    if expected_issuer is not None:
+        _expect_str("expected_issuer", expected_issuer)
     if isinstance(data, (bytes, str)) and type(max_size) is int:
         fast = _fast_asm(data, expected_issuer, max_size)
         if fast is not None:
@@ -159,7 +160,8 @@ def parse_protected_resource_metadata(
     >>> prm.authorization_servers is None, prm.bearer_methods_supported
     (True, ())
     """
-    _expect_str("expected_resource", expected_resource)
+    if expected_resource is not None:
+        _expect_str("expected_resource", expected_resource)
     if isinstance(data, (bytes, str)) and type(max_size) is int:
         fast = _fast_prm(data, expected_resource, max_size)
         if fast is not None:
