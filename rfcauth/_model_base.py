@@ -1,13 +1,12 @@
 """What both metadata models share: frozen pydantic config, field types, lossless extras.
 
 The field types carry the common, valid shape of each URL member as a pattern (the `_uri_syntax`
-fast shapes) that pydantic-core checks in compiled code. The parse functions use that as their
-fast path (`_metadata`): a document that validates here and passes the few cross-member checks
-is accepted without running the rule engine. Anything else (a ValidationError, an unusual but
-valid URL, any rule in doubt) goes through the rule engine (`_checks`), which is the reference:
-it reports every violation, applies the tolerances, and builds the model from checked values
-without validating again. A property test checks that the fast path never accepts a document
-the rule engine rejects or tolerates.
+fast shapes) that pydantic-core checks in compiled code. The parse functions do not validate
+through these models: their fast path (`_fastpath`) uses a schema of its own built from the
+same member table and shapes (null members refused), and everything else goes through the rule
+engine (`_checks`), the reference, which reports every violation, applies the tolerances, and
+builds the model from checked values without validating again (`_from_checked`). A property
+test checks that the fast path never accepts a document the rule engine rejects or tolerates.
 
 Direct construction (``AuthorizationServerMetadata(...)``, ``model_validate``) checks JSON types
 and these shapes only, not the cross-member rules: use the parse functions for untrusted data.
