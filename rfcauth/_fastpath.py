@@ -180,7 +180,8 @@ class _Plan:
             raise AssertionError(msg)
         config = cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True)
         validators = []
-        for declared in (names, [n for n in names if primary is None or n in primary]):
+        subsets = (names,) if primary is None else (names, [n for n in names if n in primary])
+        for declared in subsets:
             fields: dict[str, cs.ModelField] = {}
             for name in declared:
                 schema = self._schema(kinds[name], empty=name in may_be_empty, strict=True)
@@ -193,7 +194,7 @@ class _Plan:
                 )
             )
         self.model = model
-        self.full, self.validator = validators
+        self.full, self.validator = validators[0], validators[-1]
         rest = {
             n: cs.typed_dict_field(
                 self._schema(kinds[n], empty=n in may_be_empty, strict=False), required=False
