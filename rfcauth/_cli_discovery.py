@@ -42,8 +42,17 @@ EXIT_INVALID = 1
 EXIT_DISCOVERY_FAILED = 3
 
 
+def _read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from None
+
+
 def _read_json(path: str) -> Any:  # noqa: ANN401 - arbitrary JSON
-    text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
+    text = _read_text(path)
     try:
         return json.loads(text)
     except ValueError as exc:
@@ -130,7 +139,7 @@ def configure_validate(parser: argparse.ArgumentParser) -> None:
 
 def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     """Validate a metadata document and list every violation."""
-    text = sys.stdin.read() if args.document == "-" else Path(args.document).read_text("utf-8")
+    text = _read_text(args.document)
     strict = not args.lenient
     try:
         if args.kind == "asm":

@@ -140,3 +140,12 @@ def test_schema_prints_json_schema(kind: str) -> None:
     assert code == 0
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert ("issuer" if kind == "asm" else "resource") in schema["required"]
+
+
+def test_a_missing_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nope.json")
+    assert run("simulate", missing)[0] == 2
+    assert run("validate", "asm", missing)[0] == 2
+    assert "cannot read" in capsys.readouterr().err
