@@ -52,6 +52,12 @@ from rfcauth._wellknown import (
 
 # --- end metadata ---------------------------------------------------------------------------
 
+# --- signed metadata (issue 3) -------------------------------------------------------------
+# isort: split
+from rfcauth._signed import DEFAULT_SIGNED_METADATA_ALGORITHMS, verify_signed_metadata
+
+# --- end signed metadata --------------------------------------------------------------------
+
 # --- discovery (issue 4) -------------------------------------------------------------------
 # isort: split
 from rfcauth._actions import (
@@ -75,6 +81,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CHALLENGE_TOLERANCES",
+    "DEFAULT_SIGNED_METADATA_ALGORITHMS",
     "METADATA_RULES",
     "METADATA_TOLERANCES",
     "Action",
@@ -119,4 +126,5 @@ __all__ = [
     "protected_resource_metadata_urls",
     "scan_www_authenticate",
     "simulate",
+    "verify_signed_metadata",
 ]
