@@ -290,40 +290,31 @@ def _name_bound(data: bytes | str) -> int:
     return data.count('":')
 
 
-def _quotes(data: bytes | str) -> int:
-    """The number of ``"`` in `data`, or -1 when it has a backslash (a quote may be escaped)."""
-    if isinstance(data, bytes):
-        return -1 if b"\\" in data else data.count(b'"')
-    return -1 if "\\" in data else data.count('"')
+_ESCAPED: Final = -1  # the quote count of a text with a backslash: a quote may be escaped
 
 
-def _decode(
-    plan: _Plan, data: bytes | str
-) -> tuple[dict[str, Any], dict[str, object], set[str]] | None:
-    """(`__dict__`, extras, members received) when the schemas accept `data`.
+def _unusual(
+    plan: _Plan,
+    data: bytes | str,
+    decoded: tuple[dict[str, Any], dict[str, object], set[str]],
+    quotes: int,
+) -> tuple[dict[str, Any], dict[str, object]] | None:
+    """(`__dict__`, extras) of a document with unknown members, a URL map or an escape.
 
-    The values are typed `Any` because the schema, not the type checker, has checked them.
+    Validates the known members the first schema does not declare, then proves that no name
+    repeats, counting the names and strings inside nested values too.
     """
-    validator = plan.full if len(data) > _LONG_TEXT else plan.validator
+    values, extra, received = decoded
     try:
-        values, extra, received = validator.validate_json(data)
-        if extra:
-            others = plan.other_names.intersection(extra)
-            if others:  # known members the first schema does not declare
-                checked = plan.others.validate_python({n: extra[n] for n in others})
-                values = {**plan.defaults, **values, **checked}
-                extra = {n: v for n, v in extra.items() if n not in others}
+        others = plan.other_names.intersection(extra)
+        if others:  # known members the first schema does not declare
+            checked = plan.others.validate_python({n: extra[n] for n in others})
+            values = {**values, **checked}
+            extra = {n: v for n, v in extra.items() if n not in others}
     except ValidationError:
         return None
     if len(values) != len(plan.defaults):
         values = {**plan.defaults, **values}
-    return values, extra, received
-
-
-def _names_and_strings(
-    plan: _Plan, values: dict[str, Any], extra: dict[str, object], received: set[str]
-) -> list[int] | None:
-    """[member names, strings] that the decoded document holds; `None` if not plain JSON."""
     counts = [len(received), len(received) + len(plan.string_names.intersection(received))]
     arrays = plan.array_names.intersection(received)
     if arrays:
@@ -335,37 +326,49 @@ def _names_and_strings(
             counts[1] += 2 * len(aliases)
     if extra and not _extra_counts(extra, counts):
         return None
-    return counts
+    repeats = _name_bound(data) != counts[0] if quotes < 0 else quotes != 2 * counts[1]
+    return None if repeats else (values, extra)
 
 
-def _validate(
+def _decode(  # noqa: C901 - inline on purpose: on a short document each call costs ~2%
     plan: _Plan, data: bytes | str, max_size: int
 ) -> tuple[dict[str, Any], dict[str, object], set[str]] | None:
-    """`_decode` when `data` is within `max_size` and repeats no member name."""
-    # 4 bytes per code point at most for text; the slow path measures exactly
-    if (len(data) if isinstance(data, bytes) else len(data) * 4) > max_size:
-        return None
-    decoded = _decode(plan, data)
-    if decoded is None:
+    """(`__dict__`, extras, members received) if the schemas accept `data`, else `None`.
+
+    `None` too when `data` is over `max_size` (4 bytes per code point at most for text: the
+    slow path measures exactly) or a member name repeats. The common case (no unknown member,
+    no URL map, no escape) is inline: the strings of the decoded document are its names, its
+    string members and its array items. The values are typed `Any` because the schema, not
+    the type checker, has checked them.
+    """
+    if type(data) is bytes:
+        if len(data) > max_size:
+            return None
+        quotes = _ESCAPED if b"\\" in data else data.count(b'"')
+    else:
+        if len(data) * 4 > max_size:
+            return None
+        quotes = _ESCAPED if "\\" in data else data.count('"')  # type: ignore[arg-type]
+    try:
+        decoded = (plan.full if len(data) > _LONG_TEXT else plan.validator).validate_json(data)
+    except ValidationError:
         return None
     values, extra, received = decoded
-    if not extra and values.get("mtls_endpoint_aliases") is None:  # the common case, inline
-        if isinstance(data, bytes):
-            quotes = -1 if b"\\" in data else data.count(b'"')
-        else:
-            quotes = -1 if "\\" in data else data.count('"')
-        if quotes >= 0:
-            strings = len(received) + len(plan.string_names.intersection(received))
-            arrays = plan.array_names.intersection(received)
-            if arrays:
-                strings += sum(map(len, map(values.__getitem__, arrays)))
-            return decoded if quotes == 2 * strings else None
-    counts = _names_and_strings(plan, values, extra, received)
-    if counts is None:
+    if extra or quotes < 0 or values.get("mtls_endpoint_aliases") is not None:
+        unusual = _unusual(plan, data, decoded, quotes)
+        return None if unusual is None else (*unusual, received)
+    strings = len(received)
+    for name in received:
+        value = values[name]
+        if type(value) is tuple:
+            strings += len(value)
+        elif type(value) is str:
+            strings += 1
+    if quotes != 2 * strings:
         return None
-    quotes = _quotes(data)
-    repeats = _name_bound(data) != counts[0] if quotes < 0 else quotes != 2 * counts[1]
-    return None if repeats else decoded
+    if len(values) != len(plan.defaults):
+        values = {**plan.defaults, **values}
+    return values, extra, received
 
 
 # Direct slot and attribute setters: what `MetadataModel._from_checked` does, at half the cost.
@@ -388,23 +391,27 @@ def _build(
     return instance
 
 
-def fast_asm(  # noqa: PLR0911 - one early "decline" per rule the schema cannot express
+def fast_asm(  # noqa: C901, PLR0911 - one early "decline" per rule, inline on purpose
     data: bytes | str, expected_issuer: str | None, max_size: int
 ) -> AuthorizationServerMetadata | None:
     """The model when `data` is a strictly valid RFC 8414 document; `None` when in doubt."""
-    checked = _validate(_ASM_PLAN, data, max_size)
-    if checked is None:
+    decoded = _decode(_ASM_PLAN, data, max_size)
+    if decoded is None:
         return None
-    values = checked[0]
+    values = decoded[0]
     if expected_issuer is not None and values["issuer"] != expected_issuer:
+        return None  # RFC 8414 §3.3
+    # RFC 8414 §2: the endpoints the grant types need (default: authorization_code, implicit)
+    grants = values["grant_types_supported"]
+    if grants is None:
+        if values["authorization_endpoint"] is None or values["token_endpoint"] is None:
+            return None
+    elif (
+        values["authorization_endpoint"] is None
+        and ("authorization_code" in grants or "implicit" in grants)
+    ) or (values["token_endpoint"] is None and any(grant != "implicit" for grant in grants)):
         return None
-    grants = values["grant_types_supported"] or _DEFAULT_GRANT_TYPES
-    if values["authorization_endpoint"] is None and (
-        "authorization_code" in grants or "implicit" in grants
-    ):
-        return None
-    if values["token_endpoint"] is None and set(grants) != {"implicit"}:
-        return None
+    # RFC 8414 §2: the *_jwt methods need the alg list; the alg lists never hold "none"
     for algs_name, methods_name in _ALG_LISTS:
         algs = values[algs_name]
         if algs is None:
@@ -416,30 +423,35 @@ def fast_asm(  # noqa: PLR0911 - one early "decline" per rule the schema cannot 
     signed = values["signed_metadata"]
     if signed is not None and jws_problem(signed) is not None:
         return None
-    return _build(AuthorizationServerMetadata, *checked)
+    return _build(AuthorizationServerMetadata, *decoded)
 
 
-def fast_prm(  # noqa: PLR0911 - one early "decline" per rule the schema cannot express
-    data: bytes | str, expected_resource: str | None, max_size: int
-) -> ProtectedResourceMetadata | None:
-    """The model when `data` is a strictly valid RFC 9728 document; `None` when in doubt."""
-    checked = _validate(_PRM_PLAN, data, max_size)
-    if checked is None:
-        return None
-    values, extra, _ = checked
-    if expected_resource is not None and values["resource"] != expected_resource:
-        return None
-    algs = values["resource_signing_alg_values_supported"]
-    if algs is not None and "none" in algs:
-        return None
-    signed = values["signed_metadata"]
-    if signed is not None and jws_problem(signed) is not None:
-        return None
+def _tagged_problem(extra: dict[str, object]) -> bool:
+    """True when an RFC 9728 §2.1 language-tagged member (``resource_name#ja``) would fail."""
     for name, value in extra.items():
         base = name.partition("#")[0]
         if base in LOCALIZABLE and base != name:
             if not isinstance(value, str):
-                return None
+                return True
             if PRM_MEMBERS[base] != STRING and absolute_url_problem(value) is not None:
-                return None
-    return _build(ProtectedResourceMetadata, *checked)
+                return True
+    return False
+
+
+def fast_prm(
+    data: bytes | str, expected_resource: str | None, max_size: int
+) -> ProtectedResourceMetadata | None:
+    """The model when `data` is a strictly valid RFC 9728 document; `None` when in doubt."""
+    decoded = _decode(_PRM_PLAN, data, max_size)
+    if decoded is None:
+        return None
+    values, extra, _ = decoded
+    algs = values["resource_signing_alg_values_supported"]
+    if (
+        (expected_resource is not None and values["resource"] != expected_resource)
+        or (algs is not None and "none" in algs)
+        or (values["signed_metadata"] is not None and jws_problem(values["signed_metadata"]))
+        or (extra and _tagged_problem(extra))
+    ):
+        return None
+    return _build(ProtectedResourceMetadata, *decoded)
