@@ -206,3 +206,76 @@ def test_corpus_fast_and_slow_agree(path: Path) -> None:
     # Real documents that need no tolerance are what the fast path is for; the manifest says
     # which ones those are (identity is not checked here: no expected identifier is given).
     assert took_fast_path == (path.name in _STRICTLY_VALID)
+
+
+_ISSUER = "https://as.example"
+_ENDPOINTS = {
+    "authorization_endpoint": f"{_ISSUER}/authorize",
+    "token_endpoint": f"{_ISSUER}/token",
+}
+
+
+@pytest.mark.parametrize(
+    ("members", "rule"),
+    [
+        # no grant_types_supported: the default (authorization_code, implicit) needs both
+        ({"authorization_endpoint": None}, "authorization_endpoint_required"),
+        ({"token_endpoint": None}, "token_endpoint_required"),
+        # implicit only needs no token endpoint, but refresh_token does
+        (
+            {"grant_types_supported": ["implicit", "refresh_token"], "token_endpoint": None},
+            "token_endpoint_required",
+        ),
+        (
+            {"grant_types_supported": ["implicit"], "authorization_endpoint": None},
+            "authorization_endpoint_required",
+        ),
+        (
+            {"token_endpoint_auth_methods_supported": ["private_key_jwt"]},
+            "auth_signing_alg_values_required",
+        ),
+        (
+            {"introspection_endpoint_auth_signing_alg_values_supported": ["RS256", "none"]},
+            "auth_signing_alg_none",
+        ),
+    ],
+)
+def test_cross_member_rules_decline_after_the_schema_accepts(
+    members: dict[str, object], rule: str
+) -> None:
+    """What a schema cannot say: the fast path declines, the rule engine names the rule."""
+    doc: dict[str, object] = {"issuer": _ISSUER, "response_types_supported": ["code"]}
+    doc.update(_ENDPOINTS)
+    doc.update(members)
+    doc = {name: value for name, value in doc.items() if value is not None}
+    text = json.dumps(doc).encode()
+    for data in (text, text + b" " * _LONG_TEXT):
+        assert _fast_asm(data, _ISSUER, CAP) is None
+        with pytest.raises(MetadataError) as caught:
+            _slow_asm(data, _ISSUER, strict=True, max_size=CAP)
+        assert rule in caught.value.codes
+
+
+def test_implicit_only_needs_no_token_endpoint() -> None:
+    doc = {
+        "issuer": _ISSUER,
+        "response_types_supported": ["token"],
+        "grant_types_supported": ["implicit"],
+        "authorization_endpoint": f"{_ISSUER}/authorize",
+    }
+    assert _check_asm(json.dumps(doc).encode(), _ISSUER)
+
+
+@pytest.mark.parametrize(
+    ("member", "value", "rule"),
+    [
+        ("resource_policy_uri#de", "nicht eine URL", "invalid_url"),
+        ("resource_name#ja", ["a"], "wrong_type"),
+    ],
+)
+def test_language_tagged_members_decline(member: str, value: object, rule: str) -> None:
+    text = json.dumps({"resource": "https://rs.example", member: value})
+    assert _fast_prm(text, None, CAP) is None
+    with pytest.raises(MetadataError) as caught:
+        _slow_prm(text, None, strict=True, max_size=CAP)
+    assert caught.value.codes == {rule}
