@@ -13,7 +13,8 @@ Each contender parses the bytes of the response body. Rounds (25 of 100 passes o
 corpus) are interleaved, each timed in CPU time of this process (``time.process_time``: time
 the shared machine gives to other work is not counted), and the best round is kept; the ratios
 are the point, not the absolute times.
-Run: ``.venv/bin/python benchmarks/bench_metadata.py`` (``--quick`` for a smoke run).
+Run: ``.venv/bin/python benchmarks/bench_metadata.py`` (``--quick`` for a smoke run,
+``--split`` for the per-document split of rfcauth's time against the SDK's).
 """
 
 from __future__ import annotations
@@ -104,13 +105,56 @@ def report(kind: str, best: dict[str, float]) -> None:
         print(f"  {name:<38} {seconds * 1e6:8.1f} us{ratio}")
 
 
+def split(kind: str, *, number: int, rounds: int) -> None:
+    """Per document: the schema pass alone (S), the rest of rfcauth's parse (P), the SDK.
+
+    S is the fast path's pydantic-core validator on its own (an internal of rfcauth, measured
+    to show where the time goes; it is not a usable parse). Interleaved batches, best kept.
+    """
+    from mcp.shared.auth import OAuthMetadata, ProtectedResourceMetadata  # noqa: PLC0415
+
+    from rfcauth import _fastpath  # noqa: PLC0415
+
+    plan = _fastpath._ASM_PLAN if kind == "asm" else _fastpath._PRM_PLAN
+    sdk = OAuthMetadata if kind == "asm" else ProtectedResourceMetadata
+    ours = contenders(kind)["rfcauth (strict, all rules)"]
+    print(f"\n{kind}: per document, microseconds (S = schema pass, P = the rest of rfcauth)")
+    columns = ("bytes", "members", "S", "P", "SDK", "ratio")
+    print(f"  {'document':<45} " + " ".join(f"{c:>7}" for c in columns))
+    for body, expected in _corpus(f"{kind}-"):
+        validator = plan.validator
+        funcs: dict[str, Callable[[], object]] = {
+            "schema": lambda v=validator, b=body: v.validate_json(b),
+            "rfcauth": lambda b=body, e=expected: ours(b, e),
+            "sdk": lambda b=body: sdk.model_validate_json(b),
+        }
+        best = dict.fromkeys(funcs, float("inf"))
+        for _ in range(rounds):
+            for name, func in funcs.items():
+                seconds = timeit.timeit(func, number=number, timer=time.process_time)
+                best[name] = min(best[name], seconds / number * 1e6)
+        doc = json.loads(body)
+        name = str(doc.get("issuer") or doc.get("resource"))[:45]
+        print(
+            f"  {name:<45} {len(body):>7} {len(doc):>7} {best['schema']:>7.1f}"
+            f" {best['rfcauth'] - best['schema']:>7.1f} {best['sdk']:>7.1f}"
+            f" {best['rfcauth'] / best['sdk']:>7.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run (few iterations)")
+    parser.add_argument(
+        "--split", action="store_true", help="per document: schema pass vs the rest vs the SDK"
+    )
     args = parser.parse_args()
     number, rounds = (20, 2) if args.quick else (100, 25)
     for kind in ("asm", "prm"):
-        report(kind, measure(kind, number=number, rounds=rounds))
+        if args.split:
+            split(kind, number=number * 3, rounds=rounds)
+        else:
+            report(kind, measure(kind, number=number, rounds=rounds))
 
 
 if __name__ == "__main__":

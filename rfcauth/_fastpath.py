@@ -95,28 +95,25 @@ def _string(pattern: re.Pattern[str] | None = None) -> cs.CoreSchema:
     return cs.str_schema(strict=True, pattern=_whole(pattern))
 
 
-def _strings(item: cs.CoreSchema, *, min_length: int = 1, strict: bool = True) -> cs.CoreSchema:
-    return cs.tuple_schema([item], variadic_item_index=0, min_length=min_length, strict=strict)
+def _strings(item: cs.CoreSchema, *, min_length: int = 1) -> cs.CoreSchema:
+    return cs.tuple_schema([item], variadic_item_index=0, min_length=min_length, strict=True)
 
 
-def _kind_schema(kind: str, *, containers_strict: bool = True) -> cs.CoreSchema:
-    """The fast shape of one member kind (`_members`), never null.
+def _kind_schema(kind: str) -> cs.CoreSchema:
+    """The fast shape of one member kind (`_members`) for JSON input, never null.
 
-    Arrays and objects are strict for JSON input; for already-decoded values (the second
-    validator) they are lax so that a list becomes the model's tuple. Strings and booleans are
-    strict in both: ``"true"`` is not ``true``.
+    Everything is strict: ``"true"`` is not ``true``, a string is not an array.
     """
-    strict = containers_strict
     schemas: dict[str, cs.CoreSchema] = {
         ISSUER: _string(FAST_ISSUER),
-        ISSUERS: _strings(_string(FAST_ISSUER), strict=strict),
+        ISSUERS: _strings(_string(FAST_ISSUER)),
         RESOURCE: _string(FAST_RESOURCE),
-        RESOURCES: _strings(_string(FAST_RESOURCE), strict=strict),
+        RESOURCES: _strings(_string(FAST_RESOURCE)),
         URL: _string(FAST_URL),
         URL_HTTPS: _string(FAST_HTTPS_URL),
-        URL_MAP: cs.dict_schema(_string(), _string(FAST_URL), strict=strict),
+        URL_MAP: cs.dict_schema(_string(), _string(FAST_URL), strict=True),
         STRING: _string(),
-        STRINGS: _strings(_string(), strict=strict),
+        STRINGS: _strings(_string()),
         BOOL: cs.bool_schema(strict=True),
         JWS: _string(),
     }
@@ -127,43 +124,17 @@ def _kind_schema(kind: str, *, containers_strict: bool = True) -> cs.CoreSchema:
 _ONE_STRING: Final = frozenset({ISSUER, RESOURCE, URL, URL_HTTPS, STRING, JWS})
 _STRING_ARRAY: Final = frozenset({ISSUERS, RESOURCES, STRINGS})
 
-# The AS metadata members most documents carry (RFC 8414 §2 and the few registry / OpenID
-# members seen in nearly every real document). pydantic-core looks every declared field up in
-# the JSON object, so declaring all 70-odd members costs more than validating the rare ones
-# separately: those arrive in the first validator's extras and go through the second.
-_RFC8414_SECTION_2: Final = tuple(ASM_MEMBERS)[: tuple(ASM_MEMBERS).index("signed_metadata") + 1]
-_ASM_PRIMARY: Final = frozenset(
-    (
-        *_RFC8414_SECTION_2,
-        "device_authorization_endpoint",
-        "authorization_response_iss_parameter_supported",
-        "client_id_metadata_document_supported",
-        "userinfo_endpoint",
-        "end_session_endpoint",
-        "subject_types_supported",
-        "id_token_signing_alg_values_supported",
-        "claims_supported",
-    )
-)
-# Longer documents (OpenID providers: Keycloak, Auth0) carry many of the other members: for them
-# the schema that declares every member is the cheaper one.
-_LONG_TEXT: Final = 2048
-
 
 class _Plan:
-    """What the fast path needs to know about one model, computed once per class."""
+    """What the fast path needs to know about one model, computed once per class.
 
-    __slots__ = (
-        "array_names",
-        "defaults",
-        "full",
-        "has_map",
-        "model",
-        "other_names",
-        "others",
-        "string_names",
-        "validator",
-    )
+    One schema declares every member. A schema that declares only the common members and a
+    second pass for the rare ones was measured faster on one short document timed alone, but
+    not over the benchmark corpus (documents one after another), and it took a merge step and a
+    second validator (benchmarks/README.md).
+    """
+
+    __slots__ = ("array_names", "defaults", "has_map", "model", "string_names", "validator")
 
     def __init__(
         self,
@@ -171,42 +142,26 @@ class _Plan:
         kinds: Mapping[str, str],
         *,
         required: tuple[str, ...],
-        primary: frozenset[str] | None = None,
         may_be_empty: tuple[str, ...] = (),
     ) -> None:
         names = tuple(model.__pydantic_fields__)  # the model's order, so __dict__ matches it
         if set(names) != set(kinds):  # pragma: no cover - a test checks models against tables
             msg = f"{model.__name__} fields differ from the member table"
             raise AssertionError(msg)
-        config = cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True)
-        validators = []
-        subsets = (names,) if primary is None else (names, [n for n in names if n in primary])
-        for declared in subsets:
-            fields: dict[str, cs.ModelField] = {}
-            for name in declared:
-                schema = self._schema(kinds[name], empty=name in may_be_empty, strict=True)
-                if name not in required:
-                    schema = cs.with_default_schema(schema, default=None)
-                fields[name] = cs.model_field(schema)
-            validators.append(
-                SchemaValidator(
-                    cs.model_fields_schema(fields, extra_behavior="allow"), config=config
-                )
-            )
-        self.model = model
-        self.full, self.validator = validators[0], validators[-1]
-        rest = {
-            n: cs.typed_dict_field(
-                self._schema(kinds[n], empty=n in may_be_empty, strict=False), required=False
-            )
-            for n in names
-            if primary is not None and n not in primary
-        }
-        self.other_names = frozenset(rest)
-        self.others = SchemaValidator(
-            cs.typed_dict_schema(rest, total=False, extra_behavior="forbid"),
-            config=cs.CoreConfig(hide_input_in_errors=True),
+        fields: dict[str, cs.ModelField] = {}
+        for name in names:
+            if name in may_be_empty:  # RFC 9728 §2: bearer_methods_supported may be []
+                schema = _strings(_string(), min_length=0)
+            else:
+                schema = _kind_schema(kinds[name])
+            if name not in required:
+                schema = cs.with_default_schema(schema, default=None)
+            fields[name] = cs.model_field(schema)
+        self.validator = SchemaValidator(
+            cs.model_fields_schema(fields, extra_behavior="allow"),
+            config=cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True),
         )
+        self.model = model
         self.defaults = dict.fromkeys(names)
         self.string_names = frozenset(n for n in names if kinds[n] in _ONE_STRING)
         self.array_names = frozenset(n for n in names if kinds[n] in _STRING_ARRAY)
@@ -215,18 +170,11 @@ class _Plan:
             msg = "mtls_endpoint_aliases is expected to be the only URL map"
             raise AssertionError(msg)
 
-    @staticmethod
-    def _schema(kind: str, *, empty: bool, strict: bool) -> cs.CoreSchema:
-        if empty:  # RFC 9728 §2: bearer_methods_supported may be []
-            return _strings(_string(), min_length=0, strict=strict)
-        return _kind_schema(kind, containers_strict=strict)
-
 
 _ASM_PLAN: Final = _Plan(
     AuthorizationServerMetadata,
     ASM_MEMBERS,
     required=("issuer", "response_types_supported"),
-    primary=_ASM_PRIMARY,
 )
 _PRM_PLAN: Final = _Plan(
     ProtectedResourceMetadata,
@@ -293,28 +241,19 @@ def _name_bound(data: bytes | str) -> int:
 _ESCAPED: Final = -1  # the quote count of a text with a backslash: a quote may be escaped
 
 
-def _unusual(
+def _may_repeat(
     plan: _Plan,
     data: bytes | str,
     decoded: tuple[dict[str, Any], dict[str, object], set[str]],
     quotes: int,
-) -> tuple[dict[str, Any], dict[str, object]] | None:
-    """(`__dict__`, extras) of a document with unknown members, a URL map or an escape.
+) -> bool:
+    """False when provably no member name repeats, for the documents `_decode` does not inline.
 
-    Validates the known members the first schema does not declare, then proves that no name
-    repeats, counting the names and strings inside nested values too.
+    Those with unknown members, a URL map or an escape: the names and strings inside nested
+    values are counted too, and with an escape the bound on the names in the text
+    (`_name_bound`) replaces the quote count.
     """
     values, extra, received = decoded
-    try:
-        others = plan.other_names.intersection(extra)
-        if others:  # known members the first schema does not declare
-            checked = plan.others.validate_python({n: extra[n] for n in others})
-            values = {**values, **checked}
-            extra = {n: v for n, v in extra.items() if n not in others}
-    except ValidationError:
-        return None
-    if len(values) != len(plan.defaults):
-        values = {**plan.defaults, **values}
     counts = [len(received), len(received) + len(plan.string_names.intersection(received))]
     arrays = plan.array_names.intersection(received)
     if arrays:
@@ -325,15 +264,14 @@ def _unusual(
             counts[0] += len(aliases)
             counts[1] += 2 * len(aliases)
     if extra and not _extra_counts(extra, counts):
-        return None
-    repeats = _name_bound(data) != counts[0] if quotes < 0 else quotes != 2 * counts[1]
-    return None if repeats else (values, extra)
+        return True
+    return _name_bound(data) != counts[0] if quotes < 0 else quotes != 2 * counts[1]
 
 
-def _decode(  # noqa: C901 - inline on purpose: on a short document each call costs ~2%
+def _decode(
     plan: _Plan, data: bytes | str, max_size: int
 ) -> tuple[dict[str, Any], dict[str, object], set[str]] | None:
-    """(`__dict__`, extras, members received) if the schemas accept `data`, else `None`.
+    """(`__dict__`, extras, members received) if the schema accepts `data`, else `None`.
 
     `None` too when `data` is over `max_size` (4 bytes per code point at most for text: the
     slow path measures exactly) or a member name repeats. The common case (no unknown member,
@@ -350,13 +288,12 @@ def _decode(  # noqa: C901 - inline on purpose: on a short document each call co
             return None
         quotes = _ESCAPED if "\\" in data else data.count('"')  # type: ignore[arg-type]
     try:
-        decoded = (plan.full if len(data) > _LONG_TEXT else plan.validator).validate_json(data)
+        decoded = plan.validator.validate_json(data)
     except ValidationError:
         return None
     values, extra, received = decoded
     if extra or quotes < 0 or values.get("mtls_endpoint_aliases") is not None:
-        unusual = _unusual(plan, data, decoded, quotes)
-        return None if unusual is None else (*unusual, received)
+        return None if _may_repeat(plan, data, decoded, quotes) else decoded
     strings = len(received)
     for name in received:
         value = values[name]
@@ -364,11 +301,7 @@ def _decode(  # noqa: C901 - inline on purpose: on a short document each call co
             strings += len(value)
         elif type(value) is str:
             strings += 1
-    if quotes != 2 * strings:
-        return None
-    if len(values) != len(plan.defaults):
-        values = {**plan.defaults, **values}
-    return values, extra, received
+    return decoded if quotes == 2 * strings else None
 
 
 # Direct slot and attribute setters: what `MetadataModel._from_checked` does, at half the cost.
