@@ -152,7 +152,7 @@ def main() -> None:
     number, rounds = (20, 2) if args.quick else (100, 25)
     for kind in ("asm", "prm"):
         if args.split:
-            split(kind, number=number * 3, rounds=rounds)
+            split(kind, number=max(1, number // 2), rounds=rounds * 4)
         else:
             report(kind, measure(kind, number=number, rounds=rounds))
 
