@@ -134,11 +134,48 @@ def configure_validate(parser: argparse.ArgumentParser) -> None:
         "--lenient", action="store_true", help="apply the named tolerances (strict=False)"
     )
     parser.add_argument("--mcp", action="store_true", help="also check the MCP profile")
+    parser.add_argument(
+        "--keys",
+        metavar="JWKS.json",
+        help="verify signed_metadata with these keys (a JWK Set or one JWK) and check the "
+        "document with the signed values applied (RFC 8414 §2.1, RFC 9728 §2.2; needs the "
+        "jose extra)",
+    )
+    parser.add_argument(
+        "--trusted-issuer",
+        action="append",
+        metavar="ISS",
+        help="with --keys: an acceptable 'iss' of the signed metadata (repeatable)",
+    )
+    parser.add_argument(
+        "--algorithm",
+        action="append",
+        metavar="ALG",
+        help="with --keys: an acceptable JWS 'alg' (repeatable; default: the asymmetric ones)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable report")
+
+
+def _verify_signed(document: Any, args: argparse.Namespace) -> Any:  # noqa: ANN401 - a model
+    """The document with its verified ``signed_metadata`` applied (``--keys``)."""
+    from rfcauth._signed import verify_signed_metadata  # noqa: PLC0415 - the jose extra
+
+    keys = _read_json(args.keys)
+    if not isinstance(keys, dict):
+        raise UsageError(f"{args.keys}: a JWK Set or a JWK is a JSON object")
+    return verify_signed_metadata(
+        document,
+        keys,
+        algorithms=args.algorithm,
+        trusted_issuers=args.trusted_issuer,
+        strict=not args.lenient,
+    )
 
 
 def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     """Validate a metadata document and list every violation."""
+    if args.keys is None and (args.trusted_issuer or args.algorithm):
+        raise UsageError("--trusted-issuer and --algorithm go with --keys")
     text = _read_text(args.document)
     strict = not args.lenient
     try:
@@ -150,6 +187,8 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
             document = parse_protected_resource_metadata(
                 text, expected_resource=args.expected, strict=strict
             )
+        if args.keys is not None:
+            document = _verify_signed(document, args)
     except MetadataError as exc:
         violations = list(exc.violations)
         warnings: list[Any] = []

@@ -133,6 +133,57 @@ def test_validate_reports_every_violation(tmp_path: Path) -> None:
     assert "issuer_not_https" in codes
 
 
+def _signed_document(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(document, its issuer's JWK Set, another key's JWK Set) for ``validate --keys``."""
+    jws = pytest.importorskip("joserfc.jws")
+    from joserfc.jwk import ECKey  # noqa: PLC0415 - after the importorskip
+
+    key, other = (ECKey.generate_key("P-256", parameters={"kid": "k1"}) for _ in range(2))
+    claims = {"iss": "https://as.example", "token_endpoint": "https://as.example/oauth/token"}
+    signed = jws.serialize_compact({"alg": "ES256", "kid": "k1"}, json.dumps(claims), key)
+    document = {
+        "issuer": "https://as.example",
+        "response_types_supported": ["code"],
+        "authorization_endpoint": "https://as.example/authorize",
+        "token_endpoint": "https://as.example/token",
+        "signed_metadata": signed,
+    }
+    paths = tuple(tmp_path / name for name in ("asm.json", "keys.json", "other.json"))
+    paths[0].write_text(json.dumps(document))
+    paths[1].write_text(json.dumps({"keys": [key.as_dict(private=False)]}))
+    paths[2].write_text(json.dumps(other.as_dict(private=False)))
+    return paths  # type: ignore[return-value]
+
+
+def test_validate_verifies_signed_metadata_with_keys(tmp_path: Path) -> None:
+    document, keys, other = (str(p) for p in _signed_document(tmp_path))
+    code, text = run("validate", "asm", document, "--keys", keys)
+    assert (code, text) == (0, "valid\n")
+    code, text = run(
+        "validate", "asm", document, "--keys", keys, "--trusted-issuer", "https://as.example"
+    )
+    assert (code, text) == (0, "valid\n")
+    code, text = run("validate", "asm", document, "--keys", other, "--json")
+    assert code == 1
+    assert [v["code"] for v in json.loads(text)["violations"]] == ["signed_metadata_bad_signature"]
+    code, text = run("validate", "asm", document, "--keys", keys, "--trusted-issuer", "https://x")
+    assert code == 1
+    assert "signed_metadata_untrusted_iss" in text
+    code, text = run("validate", "asm", document, "--keys", keys, "--algorithm", "RS256")
+    assert code == 1
+    assert "signed_metadata_alg_not_allowed" in text
+
+
+def test_validate_signed_metadata_usage_errors(tmp_path: Path) -> None:
+    document, keys, _ = (str(p) for p in _signed_document(tmp_path))
+    assert run("validate", "asm", document, "--algorithm", "ES256")[0] == 2
+    assert run("validate", "asm", document, "--keys", document + ".missing")[0] == 2
+    not_keys = tmp_path / "list.json"
+    not_keys.write_text("[]")
+    assert run("validate", "asm", document, "--keys", str(not_keys))[0] == 2
+    assert run("validate", "asm", document, "--keys", keys, "--algorithm", "none")[0] == 2
+
+
 @pytest.mark.parametrize("kind", ["asm", "prm"])
 def test_schema_prints_json_schema(kind: str) -> None:
     code, text = run("schema", kind)
