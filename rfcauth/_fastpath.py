@@ -76,7 +76,6 @@ _M = TypeVar("_M", bound="MetadataModel")
 # a string, so the number of matches bounds the number of names from above.
 _NAME_BOUND_BYTES: Final = re.compile(rb'"[ \t\n\r]*:')
 _NAME_BOUND_TEXT: Final = re.compile(r'"[ \t\n\r]*:')
-_DEFAULT_GRANT_TYPES: Final = ("authorization_code", "implicit")
 _JWT_AUTH_METHODS: Final = frozenset({"private_key_jwt", "client_secret_jwt"})
 # RFC 8414 §2: (alg list, auth methods list) per endpoint
 _ALG_LISTS: Final = tuple(
@@ -134,7 +133,7 @@ class _Plan:
     second validator (benchmarks/README.md).
     """
 
-    __slots__ = ("array_names", "defaults", "has_map", "model", "string_names", "validator")
+    __slots__ = ("array_names", "has_map", "string_names", "validator")
 
     def __init__(
         self,
@@ -161,8 +160,6 @@ class _Plan:
             cs.model_fields_schema(fields, extra_behavior="allow"),
             config=cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True),
         )
-        self.model = model
-        self.defaults = dict.fromkeys(names)
         self.string_names = frozenset(n for n in names if kinds[n] in _ONE_STRING)
         self.array_names = frozenset(n for n in names if kinds[n] in _STRING_ARRAY)
         self.has_map = "mtls_endpoint_aliases" in names
