@@ -115,14 +115,13 @@ def split(kind: str, *, number: int, rounds: int) -> None:
 
     from rfcauth import _fastpath  # noqa: PLC0415
 
-    plan = _fastpath._ASM_PLAN if kind == "asm" else _fastpath._PRM_PLAN
+    validator = _fastpath._ASM_VALIDATOR if kind == "asm" else _fastpath._PRM_VALIDATOR
     sdk = OAuthMetadata if kind == "asm" else ProtectedResourceMetadata
     ours = contenders(kind)["rfcauth (strict, all rules)"]
     print(f"\n{kind}: per document, microseconds (S = schema pass, P = the rest of rfcauth)")
     columns = ("bytes", "members", "S", "P", "SDK", "ratio")
     print(f"  {'document':<45} " + " ".join(f"{c:>7}" for c in columns))
     for body, expected in _corpus(f"{kind}-"):
-        validator = plan.validator
         funcs: dict[str, Callable[[], object]] = {
             "schema": lambda v=validator, b=body: v.validate_json(b),
             "rfcauth": lambda b=body, e=expected: ours(b, e),

@@ -119,61 +119,43 @@ def _kind_schema(kind: str) -> cs.CoreSchema:
     return schemas[kind]
 
 
-# Kinds whose value is one string / an array of strings (the string count of the duplicate proof).
-_ONE_STRING: Final = frozenset({ISSUER, RESOURCE, URL, URL_HTTPS, STRING, JWS})
-_STRING_ARRAY: Final = frozenset({ISSUERS, RESOURCES, STRINGS})
+def _validator(
+    model: type[MetadataModel],
+    kinds: Mapping[str, str],
+    *,
+    required: tuple[str, ...],
+    may_be_empty: tuple[str, ...] = (),
+) -> SchemaValidator:
+    """The fast schema of one model: every member declared, absent ones `None`.
 
-
-class _Plan:
-    """What the fast path needs to know about one model, computed once per class.
-
-    One schema declares every member. A schema that declares only the common members and a
-    second pass for the rare ones was measured faster on one short document timed alone, but
-    not over the benchmark corpus (documents one after another), and it took a merge step and a
-    second validator (benchmarks/README.md).
+    A schema that declares only the common members and a second pass for the rare ones was
+    measured faster on one short document timed alone, but not over the benchmark corpus
+    (documents one after another), and it took a merge step and a second validator
+    (benchmarks/README.md).
     """
-
-    __slots__ = ("array_names", "has_map", "string_names", "validator")
-
-    def __init__(
-        self,
-        model: type[MetadataModel],
-        kinds: Mapping[str, str],
-        *,
-        required: tuple[str, ...],
-        may_be_empty: tuple[str, ...] = (),
-    ) -> None:
-        names = tuple(model.__pydantic_fields__)  # the model's order, so __dict__ matches it
-        if set(names) != set(kinds):  # pragma: no cover - a test checks models against tables
-            msg = f"{model.__name__} fields differ from the member table"
-            raise AssertionError(msg)
-        fields: dict[str, cs.ModelField] = {}
-        for name in names:
-            if name in may_be_empty:  # RFC 9728 §2: bearer_methods_supported may be []
-                schema = _strings(_string(), min_length=0)
-            else:
-                schema = _kind_schema(kinds[name])
-            if name not in required:
-                schema = cs.with_default_schema(schema, default=None)
-            fields[name] = cs.model_field(schema)
-        self.validator = SchemaValidator(
-            cs.model_fields_schema(fields, extra_behavior="allow"),
-            config=cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True),
-        )
-        self.string_names = frozenset(n for n in names if kinds[n] in _ONE_STRING)
-        self.array_names = frozenset(n for n in names if kinds[n] in _STRING_ARRAY)
-        self.has_map = "mtls_endpoint_aliases" in names
-        if self.has_map and kinds["mtls_endpoint_aliases"] != URL_MAP:  # pragma: no cover
-            msg = "mtls_endpoint_aliases is expected to be the only URL map"
-            raise AssertionError(msg)
+    names = tuple(model.__pydantic_fields__)  # the model's order, so __dict__ matches it
+    if set(names) != set(kinds):  # pragma: no cover - a test checks models against tables
+        msg = f"{model.__name__} fields differ from the member table"
+        raise AssertionError(msg)
+    fields: dict[str, cs.ModelField] = {}
+    for name in names:
+        if name in may_be_empty:  # RFC 9728 §2: bearer_methods_supported may be []
+            schema = _strings(_string(), min_length=0)
+        else:
+            schema = _kind_schema(kinds[name])
+        if name not in required:
+            schema = cs.with_default_schema(schema, default=None)
+        fields[name] = cs.model_field(schema)
+    return SchemaValidator(
+        cs.model_fields_schema(fields, extra_behavior="allow"),
+        config=cs.CoreConfig(extra_fields_behavior="allow", hide_input_in_errors=True),
+    )
 
 
-_ASM_PLAN: Final = _Plan(
-    AuthorizationServerMetadata,
-    ASM_MEMBERS,
-    required=("issuer", "response_types_supported"),
+_ASM_VALIDATOR: Final = _validator(
+    AuthorizationServerMetadata, ASM_MEMBERS, required=("issuer", "response_types_supported")
 )
-_PRM_PLAN: Final = _Plan(
+_PRM_VALIDATOR: Final = _validator(
     ProtectedResourceMetadata,
     PRM_MEMBERS,
     required=("resource",),
@@ -239,42 +221,38 @@ _ESCAPED: Final = -1  # the quote count of a text with a backslash: a quote may 
 
 
 def _may_repeat(
-    plan: _Plan,
     data: bytes | str,
     decoded: tuple[dict[str, Any], dict[str, object], set[str]],
+    strings: int,
     quotes: int,
 ) -> bool:
-    """False when provably no member name repeats, for the documents `_decode` does not inline.
+    """False when provably no member name repeats (unknown members, a URL map or an escape).
 
-    Those with unknown members, a URL map or an escape: the names and strings inside nested
-    values are counted too, and with an escape the bound on the names in the text
-    (`_name_bound`) replaces the quote count.
+    `strings` counts the names and the known members' strings; the names and strings inside
+    the URL map and the unknown members are added here, and with an escape the bound on the
+    names in the text (`_name_bound`) replaces the quote count.
     """
     values, extra, received = decoded
-    counts = [len(received), len(received) + len(plan.string_names.intersection(received))]
-    arrays = plan.array_names.intersection(received)
-    if arrays:
-        counts[1] += sum(map(len, map(values.__getitem__, arrays)))
-    if plan.has_map:
-        aliases = values["mtls_endpoint_aliases"]
-        if aliases is not None:
-            counts[0] += len(aliases)
-            counts[1] += 2 * len(aliases)
+    counts = [len(received), strings]
+    aliases = values.get("mtls_endpoint_aliases")
+    if aliases is not None:
+        counts[0] += len(aliases)
+        counts[1] += 2 * len(aliases)
     if extra and not _extra_counts(extra, counts):
         return True
     return _name_bound(data) != counts[0] if quotes < 0 else quotes != 2 * counts[1]
 
 
 def _decode(
-    plan: _Plan, data: bytes | str, max_size: int
+    validator: SchemaValidator, data: bytes | str, max_size: int
 ) -> tuple[dict[str, Any], dict[str, object], set[str]] | None:
     """(`__dict__`, extras, members received) if the schema accepts `data`, else `None`.
 
     `None` too when `data` is over `max_size` (4 bytes per code point at most for text: the
-    slow path measures exactly) or a member name repeats. The common case (no unknown member,
-    no URL map, no escape) is inline: the strings of the decoded document are its names, its
-    string members and its array items. The values are typed `Any` because the schema, not
-    the type checker, has checked them.
+    slow path measures exactly) or a member name repeats. The strings of the decoded document
+    are its names, its string members and its array items (plus what `_may_repeat` counts in
+    the unusual cases). The values are typed `Any` because the schema, not the type checker,
+    has checked them.
     """
     if type(data) is bytes:
         if len(data) > max_size:
@@ -285,19 +263,19 @@ def _decode(
             return None
         quotes = _ESCAPED if "\\" in data else data.count('"')  # type: ignore[arg-type]
     try:
-        decoded = plan.validator.validate_json(data)
+        decoded = validator.validate_json(data)
     except ValidationError:
         return None
     values, extra, received = decoded
-    if extra or quotes < 0 or values.get("mtls_endpoint_aliases") is not None:
-        return None if _may_repeat(plan, data, decoded, quotes) else decoded
     strings = len(received)
-    for name in received:
+    for name in received.difference(extra) if extra else received:
         value = values[name]
         if type(value) is tuple:
             strings += len(value)
         elif type(value) is str:
             strings += 1
+    if extra or quotes < 0 or values.get("mtls_endpoint_aliases") is not None:
+        return None if _may_repeat(data, decoded, strings, quotes) else decoded
     return decoded if quotes == 2 * strings else None
 
 
@@ -325,7 +303,7 @@ def fast_asm(  # noqa: C901, PLR0911 - one early "decline" per rule, inline on p
     data: bytes | str, expected_issuer: str | None, max_size: int
 ) -> AuthorizationServerMetadata | None:
     """The model when `data` is a strictly valid RFC 8414 document; `None` when in doubt."""
-    decoded = _decode(_ASM_PLAN, data, max_size)
+    decoded = _decode(_ASM_VALIDATOR, data, max_size)
     if decoded is None:
         return None
     values = decoded[0]
@@ -372,7 +350,7 @@ def fast_prm(
     data: bytes | str, expected_resource: str | None, max_size: int
 ) -> ProtectedResourceMetadata | None:
     """The model when `data` is a strictly valid RFC 9728 document; `None` when in doubt."""
-    decoded = _decode(_PRM_PLAN, data, max_size)
+    decoded = _decode(_PRM_VALIDATOR, data, max_size)
     if decoded is None:
         return None
     values, extra, _ = decoded
