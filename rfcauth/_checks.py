@@ -245,30 +245,31 @@ def _check_string(out: Findings, name: str, value: object, _: bool) -> object:  
     return value
 
 
-def _check_issuer(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
-    _issuer(out, _ptr(name), value)
-    return value
+# (findings, member name, value, [] allowed) -> the value to keep
+_Checker = Callable[[Findings, str, object, bool], object]
 
 
-def _check_issuers(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
-    location = _ptr(name)
-    items = _array(out, location, value, allow_empty=False)
-    for index, item in enumerate(items):
-        _issuer(out, f"{location}/{index}", item)
-    return items
+def _identifier(check: Callable[[Findings, str, object], None]) -> _Checker:
+    """The member checker for one identifier (`_issuer`, `_resource`)."""
+
+    def check_one(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+        check(out, _ptr(name), value)
+        return value
+
+    return check_one
 
 
-def _check_resource(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
-    _resource(out, _ptr(name), value)
-    return value
+def _identifiers(check: Callable[[Findings, str, object], None]) -> _Checker:
+    """The member checker for a non-empty array of identifiers, each checked in place."""
 
+    def check_each(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+        location = _ptr(name)
+        items = _array(out, location, value, allow_empty=False)
+        for index, item in enumerate(items):
+            check(out, f"{location}/{index}", item)
+        return items
 
-def _check_resources(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
-    location = _ptr(name)
-    items = _array(out, location, value, allow_empty=False)
-    for index, item in enumerate(items):
-        _resource(out, f"{location}/{index}", item)
-    return items
+    return check_each
 
 
 def _check_url_map(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
@@ -293,26 +294,23 @@ def _check_jws(out: Findings, name: str, value: object, _: bool) -> object:  # n
     return value
 
 
-_CHECK_BY_KIND: Final[Mapping[str, Callable[[Findings, str, object, bool], object]]] = (
-    MappingProxyType(
-        {
-            STRINGS: _check_strings,
-            URL: _check_url,
-            URL_HTTPS: _check_https_url,
-            BOOL: _check_bool,
-            STRING: _check_string,
-            ISSUER: _check_issuer,
-            ISSUERS: _check_issuers,
-            RESOURCE: _check_resource,
-            RESOURCES: _check_resources,
-            URL_MAP: _check_url_map,
-            JWS: _check_jws,
-        }
-    )
+_CHECK_BY_KIND: Final[Mapping[str, _Checker]] = MappingProxyType(
+    {
+        STRINGS: _check_strings,
+        URL: _check_url,
+        URL_HTTPS: _check_https_url,
+        BOOL: _check_bool,
+        STRING: _check_string,
+        ISSUER: _identifier(_issuer),
+        ISSUERS: _identifiers(_issuer),
+        RESOURCE: _identifier(_resource),
+        RESOURCES: _identifiers(_resource),
+        URL_MAP: _check_url_map,
+        JWS: _check_jws,
+    }
 )
 
 
-_Checker = Callable[[Findings, str, object, bool], object]
 # member name -> checker (plain dicts: this is the hot loop)
 _ASM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in ASM_MEMBERS.items()}
 _PRM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in PRM_MEMBERS.items()}
