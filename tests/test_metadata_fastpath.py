@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
@@ -19,31 +20,37 @@ from test_metadata_rules import ASM_MUTATIONS, PRM_MUTATIONS
 from rfcauth import MetadataError
 from rfcauth._metadata import _fast_asm, _fast_prm, _slow_asm, _slow_prm
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 CAP = 512 * 1024
 DATA = Path(__file__).parent / "data" / "metadata"
 
 
-def _check_asm(data: bytes | str, expected: str | None) -> bool:
-    fast = _fast_asm(data, expected, CAP)
+def _agree(fast: Any, slow: Callable[[], Any]) -> bool:
+    """False when the fast path declined; else the slow path builds the same model."""
     if fast is None:
         return False
-    slow = _slow_asm(data, expected, strict=True, max_size=CAP)
-    assert slow.warnings == ()
-    assert fast == slow
-    assert fast.to_dict() == slow.to_dict()
-    assert fast.model_fields_set == slow.model_fields_set
+    model = slow()
+    assert model.warnings == ()
+    assert fast == model
+    assert fast.to_dict() == model.to_dict()
+    assert fast.model_fields_set == model.model_fields_set
     return True
+
+
+def _check_asm(data: bytes | str, expected: str | None) -> bool:
+    return _agree(
+        _fast_asm(data, expected, CAP),
+        lambda: _slow_asm(data, expected, strict=True, max_size=CAP),
+    )
 
 
 def _check_prm(data: bytes | str, expected: str | None) -> bool:
-    fast = _fast_prm(data, expected, CAP)
-    if fast is None:
-        return False
-    slow = _slow_prm(data, expected, strict=True, max_size=CAP)
-    assert slow.warnings == ()
-    assert fast == slow
-    assert fast.to_dict() == slow.to_dict()
-    return True
+    return _agree(
+        _fast_prm(data, expected, CAP),
+        lambda: _slow_prm(data, expected, strict=True, max_size=CAP),
+    )
 
 
 @WHOLE_DOCUMENTS
