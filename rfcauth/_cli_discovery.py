@@ -160,12 +160,9 @@ def _verify_signed(document: Any, args: argparse.Namespace) -> Any:  # noqa: ANN
     """The document with its verified ``signed_metadata`` applied (``--keys``)."""
     from rfcauth._signed import verify_signed_metadata  # noqa: PLC0415 - the jose extra
 
-    keys = _read_json(args.keys)
-    if not isinstance(keys, dict):
-        raise UsageError(f"{args.keys}: a JWK Set or a JWK is a JSON object")
     return verify_signed_metadata(
         document,
-        keys,
+        _read_json(args.keys),
         algorithms=args.algorithm,
         trusted_issuers=args.trusted_issuer,
         strict=not args.lenient,
