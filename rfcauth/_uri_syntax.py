@@ -34,6 +34,11 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # Characters that can never appear in a URI (RFC 3986 §2): controls, space, DEL.
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
 
+# RFC 3986 §3.2.2: IP-literal = "[" ( IPv6address / IPvFuture ) "]" (the IPv6 form by its
+# alphabet only), and §3.2.3: port = *DIGIT.
+_IP_LITERAL = re.compile(r"[0-9A-Fa-f:.]+|[Vv][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
+_PORT = re.compile(r"[0-9]*")
+
 # Fast shapes: the common, valid ``http(s)://host[:port]...`` forms, checked with one match.
 # Each accepts a subset of what the detailed checks accept (a property test checks that); a
 # string that does not match gets the detailed check, which says what, if anything, is wrong.
@@ -111,6 +116,31 @@ def absolute_url_problem(value: str) -> str | None:
         return f"is not an http(s) URL (scheme {parts.scheme!r})"
     if not parts.host:
         return "has no host"
+    return _authority_problem(parts.authority or "")
+
+
+def _authority_problem(authority: str) -> str | None:
+    """Why the host and port of `authority` are malformed (RFC 3986 §3.2.2, §3.2.3), or `None`.
+
+    The host is where a client connects, so its shape is checked exactly: an IP literal is
+    closed and holds an address, a name has no brackets, a port is digits.
+    """
+    hostport = authority.rpartition("@")[2]
+    if hostport.startswith("["):
+        literal, closed, rest = hostport[1:].partition("]")
+        if not closed:
+            return f"has an IP literal without its closing ']': {hostport!r}"
+        if _IP_LITERAL.fullmatch(literal) is None:
+            return f"has a malformed IP literal [{literal}]"
+        if rest and not rest.startswith(":"):
+            return f"has {rest!r} after the IP literal [{literal}]"
+        port = rest[1:]
+    else:
+        host, _, port = hostport.partition(":")
+        if "[" in host or "]" in host:
+            return f"has a bracket in its host {host!r} outside an IP literal"
+    if _PORT.fullmatch(port) is None:
+        return f"has a port that is not a number: {port!r}"
     return None
 
 

@@ -432,6 +432,26 @@ _URLISH = st.builds(
 )
 
 
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("https://[::1]:8443/mcp", None),
+        ("https://[v1.fe80::a+en1]/", None),  # RFC 3986 §3.2.2 IPvFuture
+        ("https://as.example:/", None),  # port = *DIGIT: empty is allowed
+        ("https://user:pw@as.example:1/", None),  # the userinfo's ":" is not a port
+        ("https://[::1", "has an IP literal without its closing ']'"),
+        ("https://[::1]x", "has 'x' after the IP literal [::1]"),
+        ("https://[as.example]/", "has a malformed IP literal [as.example]"),
+        ("https://as]example/", "has a bracket in its host 'as]example'"),
+        ("https://as.example:https/", "has a port that is not a number: 'https'"),
+        ("https://as.example:8\u0663/", "has a port that is not a number"),  # Arabic-Indic 3
+    ],
+)
+def test_host_and_port_shapes(value: str, problem: str | None) -> None:
+    found = absolute_url_problem(value)
+    assert found == problem if problem is None else (found or "").startswith(problem)
+
+
 @given(_URLISH)
 def test_fast_shapes_imply_the_detailed_verdict(value: str) -> None:
     parts = split_uri(value)
