@@ -6,12 +6,19 @@ member names (RFC 8259 §4: "The names within an object SHOULD be unique"; parse
 which one wins), non-JSON constants (``NaN``, ``Infinity``) are refused, and nesting deeper than
 `MAX_DEPTH` is refused. Every failure is a `MetadataError`; nothing else escapes, and the work is
 linear in the input size.
+
+Two limits keep every accepted document representable, so that the model's ``to_json()`` gives
+back what was received (RFC 8259 §6 and §8.2 leave both to the implementation): a string may not
+hold an unpaired surrogate (``"\ud800"`` is valid JSON syntax but not Unicode, so it has no
+UTF-8 form; RFC 7493 §2.1 forbids it), and a number must fit a double (``1e999``) and have at
+most `MAX_INT_DIGITS` digits.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, NoReturn
@@ -32,6 +39,14 @@ DEFAULT_MAX_SIZE: Final = 512 * 1024
 
 #: Deepest nesting accepted; real metadata documents nest two or three levels.
 MAX_DEPTH: Final = 64
+
+#: Longest integer accepted, in digits (CPython's own cap on converting a decimal string).
+MAX_INT_DIGITS: Final = 4300
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# A \u escape of a surrogate (U+D800 to U+DFFF) in JSON text; paired ones decode to one code point.
+_ESCAPED_SURROGATE: Final = re.compile(r"\\u[Dd][89A-Fa-f]")
+_UNPAIRED: Final = "holds an unpaired surrogate, which is not Unicode and has no UTF-8 form"
 
 
 def pointer(*tokens: str | int) -> str:
@@ -78,6 +93,25 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(msg)
 
 
+class _NumberRangeError(ValueError):
+    """A JSON number this parser does not represent (RFC 8259 §6 lets it set the range)."""
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        msg = f"the number {text[:40]} is too large for a double"
+        raise _NumberRangeError(msg)
+    return value
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        msg = f"an integer has {len(text.lstrip('-'))} digits; the cap is {MAX_INT_DIGITS}"
+        raise _NumberRangeError(msg)
+    return int(text)
+
+
 def load_document(data: object, *, max_size: int, kind: str, section: str) -> LoadedDocument:
     """Decode `data` (bytes, str or Mapping) into a JSON object.
 
@@ -119,6 +153,15 @@ def load_document(data: object, *, max_size: int, kind: str, section: str) -> Lo
                 kind=kind,
                 section="rfcauth limit",
             )
+        if not text.isascii():
+            bad = _SURROGATE.search(text)
+            if bad is not None:
+                _fail(
+                    "invalid_encoding",
+                    f"the text {_UNPAIRED}: {bad.group()!a} at offset {bad.start()}",
+                    kind=kind,
+                    section="RFC 8259 §8.1",
+                )
     else:
         raise UsageError(f"data must be bytes, str or a Mapping, not {type(data).__name__}")
     return _from_text(text, kind=kind, section=section)
@@ -143,7 +186,12 @@ def _pairs_hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return marked
 
 
-_DECODER: Final = json.JSONDecoder(object_pairs_hook=_pairs_hook, parse_constant=_reject_constant)
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_pairs_hook,
+    parse_constant=_reject_constant,
+    parse_float=_json_float,
+    parse_int=_json_int,
+)
 
 
 def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
@@ -152,6 +200,8 @@ def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
         value = _DECODER.decode(text)
     except RecursionError:
         _too_deep(kind)
+    except _NumberRangeError as exc:
+        _fail("invalid_json", f"{exc} (rfcauth limit)", kind=kind, section="RFC 8259 §6")
     except ValueError as exc:  # json.JSONDecodeError and the constant hook
         where = (
             f" (line {exc.lineno}, column {exc.colno})"
@@ -169,6 +219,8 @@ def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
         )
     if text.count("{") + text.count("[") > MAX_DEPTH:
         _check_depth(value, kind=kind)
+    if "\\u" in text and _ESCAPED_SURROGATE.search(text) is not None:
+        _check_unicode(value, kind=kind)
     duplicates: list[Duplicate] = []
     if _duplicate_events[0] != events_before:
         _collect_duplicates(value, "", duplicates)
@@ -185,6 +237,39 @@ def _check_depth(root: object, *, kind: str) -> None:
             stack.extend((child, depth + 1) for child in node.values())
         elif isinstance(node, list):
             stack.extend((child, depth + 1) for child in node)
+
+
+def _check_unicode(root: object, *, kind: str) -> None:
+    """Fail with every string of `root` (names included) that holds an unpaired surrogate."""
+    violations: list[Violation] = []
+
+    def bad(location: str, what: str) -> None:
+        violations.append(
+            Violation(
+                location=location,
+                code="invalid_encoding",
+                section="RFC 8259 §8.1",
+                message=f"{what} {_UNPAIRED} (RFC 8259 §8.2)",
+            )
+        )
+
+    stack: list[tuple[object, str]] = [(root, "")]
+    while stack:
+        node, location = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node) is not None:
+                bad(location, f"the string {ascii(node)[:80]}")
+        elif isinstance(node, dict):
+            for name, child in node.items():
+                if _SURROGATE.search(name) is not None:
+                    bad(location, f"the member name {ascii(name)[:80]}")  # no pointer to it
+                else:
+                    stack.append((child, location + pointer(name)))
+        elif isinstance(node, list):
+            stack.extend((child, location + pointer(i)) for i, child in enumerate(node))
+    if violations:
+        violations.sort(key=lambda v: v.location)
+        raise MetadataError(violations, kind=kind)
 
 
 def _collect_duplicates(node: object, where: str, out: list[Duplicate]) -> None:
@@ -234,27 +319,31 @@ def _not_json(location: str, message: str, section: str = "RFC 8259") -> Violati
     return Violation(location=location, code="invalid_json", section=section, message=message)
 
 
+def _check_string(value: str, location: str, what: str, violations: list[Violation]) -> bool:
+    """False (and a violation) when `value` holds an unpaired surrogate (RFC 8259 §8.2)."""
+    if value.isascii() or _SURROGATE.search(value) is None:
+        return True
+    message = f"{what} {ascii(value)[:80]} {_UNPAIRED}"
+    violations.append(_not_json(location, message, "RFC 8259 §8.2"))
+    return False
+
+
 def _convert(
     value: object, location: str, depth: int, violations: list[Violation], *, kind: str
 ) -> object:
     if depth > MAX_DEPTH:
         _too_deep(kind)
-    if value is None or isinstance(value, (str, bool, int)):
+    if isinstance(value, str):
+        _check_string(value, location, "the string", violations)
+        return value
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             violations.append(_not_json(location, f"{value!r} is not a JSON number", "RFC 8259 §6"))
         return value
     if isinstance(value, Mapping):
-        out: dict[str, object] = {}
-        for key, item in value.items():
-            if isinstance(key, str):
-                out[key] = _convert(item, location + pointer(key), depth + 1, violations, kind=kind)
-            else:
-                violations.append(
-                    _not_json(location, f"member name {key!r} is not a string", "RFC 8259 §4")
-                )
-        return out
+        return _convert_members(value, location, depth, violations, kind=kind)
     if isinstance(value, (list, tuple)):
         return [
             _convert(item, location + pointer(i), depth + 1, violations, kind=kind)
@@ -262,3 +351,22 @@ def _convert(
         ]
     violations.append(_not_json(location, f"a {type(value).__name__} is not a JSON value"))
     return value
+
+
+def _convert_members(
+    value: Mapping[object, object],
+    location: str,
+    depth: int,
+    violations: list[Violation],
+    *,
+    kind: str,
+) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            violations.append(
+                _not_json(location, f"member name {key!r} is not a string", "RFC 8259 §4")
+            )
+        elif _check_string(key, location, "member name", violations):
+            out[key] = _convert(item, location + pointer(key), depth + 1, violations, kind=kind)
+    return out

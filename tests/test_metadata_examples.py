@@ -125,6 +125,20 @@ _MINIMAL = b'{"resource": "https://r.example"}'
         (b"null", "not_an_object"),
         (b'{"resource": "https://r.example", "resource_name": "\xff"}', "invalid_encoding"),
         (b"\xef\xbb\xbf" + _MINIMAL, "invalid_json"),  # RFC 8259 §8.1: no BOM
+        # RFC 8259 §8.2: an escaped unpaired surrogate is JSON syntax but not Unicode
+        (b'{"resource": "https://r.example", "resource_name": "\\ud800"}', "invalid_encoding"),
+        (b'{"resource": "https://r.example", "x": ["\\uDFFF"]}', "invalid_encoding"),
+        (b'{"resource": "https://r.example", "\\udc00": 1}', "invalid_encoding"),
+        # RFC 8259 §6: numbers a double cannot hold would not survive a round trip
+        (b'{"resource": "https://r.example", "x": 1e999}', "invalid_json"),
+        (b'{"resource": "https://r.example", "x": [-1E+400]}', "invalid_json"),
+        (b'{"resource": "https://r.example", "x": -' + b"9" * 4_301 + b"}", "invalid_json"),
+        # RFC 3986 §3.2.2-§3.2.3: the host and port a client would connect to
+        (b'{"resource": "https://[::1"}', "invalid_url"),
+        (b'{"resource": "https://[::1]x/mcp"}', "invalid_url"),
+        (b'{"resource": "https://[example.com]/"}', "invalid_url"),
+        (b'{"resource": "https://r.example", "jwks_uri": "https://r.example:4x/"}', "invalid_url"),
+        (b'{"resource": "https://r.example", "jwks_uri": "https://r]example/"}', "invalid_url"),
         (b"[" * 100_000 + b"]" * 100_000, "too_large"),
         (b'{"a":' * 5_000 + b"1" + b"}" * 5_000, "too_deep"),
         (b'{"resource": "https://r.example", "x": ' + b"[" * 70 + b"]" * 70 + b"}", "too_deep"),
@@ -175,6 +189,33 @@ def test_size_cap_applies_to_text_too() -> None:
         parse_protected_resource_metadata(text, max_size=500)
     assert info.value.codes == {"too_large"}
     assert parse_protected_resource_metadata(text, max_size=700).resource_name == "é" * 300
+
+
+def test_unpaired_surrogates_are_refused_in_every_input_form() -> None:
+    text = '{"resource": "https://r.example", "resource_name": "caf\ud800"}'
+    with pytest.raises(MetadataError) as raw:
+        parse_protected_resource_metadata(text)  # a str holding the surrogate itself
+    assert raw.value.codes == {"invalid_encoding"}
+    assert f"offset {text.index(chr(0xD800))}" in str(raw.value)
+    with pytest.raises(MetadataError) as mapping:
+        parse_protected_resource_metadata(json.loads(text))
+    assert [(v.code, v.location) for v in mapping.value.violations] == [
+        ("invalid_json", "/resource_name")
+    ]
+    escaped = json.dumps(json.loads(text))  # ensure_ascii: "caf\\ud800"
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(escaped)
+    assert [(v.code, v.location) for v in info.value.violations] == [
+        ("invalid_encoding", "/resource_name")
+    ]
+    str(info.value).encode("utf-8")  # the message itself is printable
+
+
+def test_escaped_surrogate_pairs_are_one_code_point() -> None:
+    doc = b'{"resource": "https://r.example", "resource_name": "MCP \\ud83d\\ude80"}'
+    prm = parse_protected_resource_metadata(doc)
+    assert prm.resource_name == "MCP \U0001f680"
+    assert parse_protected_resource_metadata(prm.to_json()) == prm
 
 
 def test_caller_misuse_is_a_usage_error() -> None:
@@ -251,6 +292,32 @@ def test_any_json_object_gives_a_model_or_metadata_error(doc: dict[str, object])
                 if error is not None:
                     assert error.violations
                     assert all(v.code and v.section and v.message for v in error.violations)
+
+
+_ANY_TEXT = st.text(st.characters() | st.characters(categories=["Cs"]), max_size=6)  # + surrogates
+_ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _ANY_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_ANY_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(extra=st.dictionaries(_ANY_TEXT, _ANY_JSON, max_size=3), ascii_only=st.booleans())
+def test_whatever_is_accepted_survives_a_json_round_trip(
+    extra: dict[str, object], *, ascii_only: bool
+) -> None:
+    """RFC 9728 §3.2 / RFC 8414 §3.2: unknown members are kept, so they must come back intact."""
+    doc = {**extra, "resource": "https://r.example"}
+    text = json.dumps(doc, ensure_ascii=ascii_only)  # infinities print as Infinity: refused
+    for data in (doc, text, text.encode("utf-8", "surrogatepass")):
+        error = _error_or_none(parse_protected_resource_metadata, data, strict=True)
+        if error is not None:
+            str(error).encode("utf-8")
+            continue
+        prm = parse_protected_resource_metadata(data)
+        again = parse_protected_resource_metadata(prm.to_json().encode("utf-8"))
+        assert again == prm
+        assert again.to_dict() == prm.to_dict()
 
 
 @given(st.binary(max_size=200) | st.text(max_size=200))
