@@ -51,6 +51,17 @@ def _read_text(path: str) -> str:
         raise UsageError(f"{path}: cannot read ({exc})") from None
 
 
+def _read_body(path: str) -> bytes | str:
+    """The document as received: bytes, so that the parser judges the encoding and the size."""
+    if path == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read() if stream is not None else sys.stdin.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc})") from None
+
+
 def _read_json(path: str) -> Any:  # noqa: ANN401 - arbitrary JSON
     text = _read_text(path)
     try:
@@ -173,7 +184,7 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     """Validate a metadata document and list every violation."""
     if args.keys is None and (args.trusted_issuer or args.algorithm):
         raise UsageError("--trusted-issuer and --algorithm go with --keys")
-    text = _read_text(args.document)
+    text = _read_body(args.document)
     strict = not args.lenient
     try:
         if args.kind == "asm":

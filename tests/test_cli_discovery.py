@@ -133,6 +133,29 @@ def test_validate_reports_every_violation(tmp_path: Path) -> None:
     assert "issuer_not_https" in codes
 
 
+def test_validate_judges_the_body_as_received(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body that is not UTF-8 or too large is an invalid document (exit 1), not a usage error."""
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes(b'{"resource": "https://r.example", "resource_name": "caf\xe9"}')
+    code, text = run("validate", "prm", str(latin1), "--json")
+    assert code == 1
+    assert [(v["code"], v["message"]) for v in json.loads(text)["violations"]] == [
+        ("invalid_encoding", "not UTF-8: invalid byte at offset 55")
+    ]
+    big = tmp_path / "big.json"
+    big.write_bytes(b'{"resource": "https://r.example"}' + b" " * 600_000)
+    code, text = run("validate", "prm", str(big))
+    assert code == 1
+    assert "document is 600033 bytes; the cap is 524288" in text
+    stdin = io.TextIOWrapper(io.BytesIO(latin1.read_bytes()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, text = run("validate", "prm", "-", "--json")
+    assert code == 1
+    assert [v["code"] for v in json.loads(text)["violations"]] == ["invalid_encoding"]
+
+
 def _signed_document(tmp_path: Path) -> tuple[Path, Path, Path]:
     """(document, its issuer's JWK Set, another key's JWK Set) for ``validate --keys``."""
     jws = pytest.importorskip("joserfc.jws")
