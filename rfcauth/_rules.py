@@ -118,7 +118,8 @@ _RULE_ROWS: Final = (
         asm=_R8414,
         prm=_R9728,
         summary="A URL member is an absolute `http`/`https` URL (RFC 3986 §4.3; every URL "
-        "member names a web endpoint or page, RFC 6749 §3).",
+        "member names a web endpoint or page, RFC 6749 §3) with a well-formed host and port, "
+        "no backslash and no userinfo (RFC 9110 §4.2.4).",
     ),
     # -- identifiers -----------------------------------------------------------------------------
     Rule(

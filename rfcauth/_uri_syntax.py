@@ -7,6 +7,7 @@ rewrites a URL: it only splits one into its RFC 3986 components to answer questi
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -31,21 +32,23 @@ _URI_REFERENCE = re.compile(
 # RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 
-# Characters that can never appear in a URI (RFC 3986 §2): controls, space, DEL.
-_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
+# Characters that never appear in a URI (RFC 3986 §2): controls, space, DEL, and "\\", which
+# WHATWG URL parsers (browsers, Node) read as "/" in http(s) URLs, so that
+# "https://good.example\\@evil.example" names a different host for them than for RFC 3986.
+_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")
 
-# RFC 3986 §3.2.2: IP-literal = "[" ( IPv6address / IPvFuture ) "]" (the IPv6 form by its
-# alphabet only), and §3.2.3: port = *DIGIT.
-_IP_LITERAL = re.compile(r"[0-9A-Fa-f:.]+|[Vv][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
+# RFC 3986 §3.2.2: IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ); §3.2.3:
+# port = *DIGIT.
+_IP_FUTURE = re.compile(r"[Vv][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
 _PORT = re.compile(r"[0-9]*")
 
 # Fast shapes: the common, valid ``http(s)://host[:port]...`` forms, checked with one match.
 # Each accepts a subset of what the detailed checks accept (a property test checks that); a
 # string that does not match gets the detailed check, which says what, if anything, is wrong.
-_NOT_URI = r"\x00-\x20\x7f"
+# IP literals are left to the detailed check, which asks the `ipaddress` module.
+_NOT_URI = r"\x00-\x20\x7f\\"
 _AUTHORITY = (
-    rf"(?:[^{_NOT_URI}/?#@]*@)?"  # userinfo
-    rf"(?:[^{_NOT_URI}/?#@\[\]:]+|\[[0-9A-Fa-f:.]+\])"  # reg-name / IPv4address / IP-literal
+    rf"[^{_NOT_URI}/?#@\[\]:]+"  # reg-name / IPv4address
     r"(?::[0-9]*)?"  # port
 )
 _HTTPS = "[Hh][Tt][Tt][Pp][Ss]"
@@ -100,9 +103,12 @@ def absolute_url_problem(value: str) -> str | None:
     scheme must be ``http`` or ``https``: a ``javascript:`` or shell-like "URL" in
     ``authorization_endpoint`` has been used to attack clients that open it (CherryHQ
     cherry-studio advisory GHSA-8xr5-732g-84px). The check is structural: a valid scheme, no
-    whitespace or control characters, a non-empty host. Characters outside the URI set that
-    real servers send anyway, such as the ``{tenantid}`` template in Microsoft Entra's
-    multi-tenant issuer, are not rejected here; identity checks compare the exact strings.
+    whitespace, control characters or backslash, a well-formed host and port, and no userinfo
+    (RFC 9110 §4.2.4: a recipient of an http(s) URI from an untrusted source SHOULD treat
+    userinfo as an error; ``https://accounts.google.com@evil.example`` is a phishing shape).
+    Other characters outside the URI set that real servers send anyway, such as the
+    ``{tenantid}`` template in Microsoft Entra's multi-tenant issuer, are not rejected here;
+    identity checks compare the exact strings.
     """
     bad = _FORBIDDEN.search(value)
     if bad is not None:
@@ -125,16 +131,14 @@ def _authority_problem(authority: str) -> str | None:
     The host is where a client connects, so its shape is checked exactly: an IP literal is
     closed and holds an address, a name has no brackets, a port is digits.
     """
-    hostport = authority.rpartition("@")[2]
+    userinfo, at, hostport = authority.rpartition("@")
+    if at:
+        return f"has userinfo ({userinfo + at!r}), which RFC 9110 §4.2.4 treats as an error"
     if hostport.startswith("["):
-        literal, closed, rest = hostport[1:].partition("]")
-        if not closed:
-            return f"has an IP literal without its closing ']': {hostport!r}"
-        if _IP_LITERAL.fullmatch(literal) is None:
-            return f"has a malformed IP literal [{literal}]"
-        if rest and not rest.startswith(":"):
-            return f"has {rest!r} after the IP literal [{literal}]"
-        port = rest[1:]
+        problem = _ip_literal_problem(hostport)
+        if problem is not None:
+            return problem
+        port = hostport.partition("]")[2][1:]
     else:
         host, _, port = hostport.partition(":")
         if "[" in host or "]" in host:
@@ -142,6 +146,31 @@ def _authority_problem(authority: str) -> str | None:
     if _PORT.fullmatch(port) is None:
         return f"has a port that is not a number: {port!r}"
     return None
+
+
+def _ip_literal_problem(hostport: str) -> str | None:
+    """What is wrong with the ``[...]`` that starts `hostport` and what follows it, if anything."""
+    literal, closed, rest = hostport[1:].partition("]")
+    if not closed:
+        return f"has an IP literal without its closing ']': {hostport!r}"
+    if not _is_ip_literal(literal):
+        return f"has a malformed IP literal [{literal}]"
+    if rest and not rest.startswith(":"):
+        return f"has {rest!r} after the IP literal [{literal}]"
+    return None
+
+
+def _is_ip_literal(literal: str) -> bool:
+    """RFC 3986 §3.2.2: an IPv6 address (RFC 4291 §2.2 text form, no zone) or an IPvFuture."""
+    if _IP_FUTURE.fullmatch(literal) is not None:
+        return True
+    if not literal.isascii() or "%" in literal:
+        return False
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError:
+        return False
+    return True
 
 
 def is_loopback_host(host: str) -> bool:

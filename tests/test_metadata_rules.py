@@ -427,7 +427,7 @@ _URLISH = st.builds(
     lambda scheme, sep, auth, rest: scheme + sep + auth + rest,
     st.sampled_from(["https", "http", "HTTPS", "ftp", "", "h"]),
     st.sampled_from(["://", ":", ":/", "//"]),
-    st.text(alphabet="ab.:@[]1%-", max_size=8),
+    st.text(alphabet="ab.:@[]1%-\\", max_size=8),
     st.text(alphabet="/?#a= \t", max_size=6),
 )
 
@@ -438,7 +438,12 @@ _URLISH = st.builds(
         ("https://[::1]:8443/mcp", None),
         ("https://[v1.fe80::a+en1]/", None),  # RFC 3986 §3.2.2 IPvFuture
         ("https://as.example:/", None),  # port = *DIGIT: empty is allowed
-        ("https://user:pw@as.example:1/", None),  # the userinfo's ":" is not a port
+        ("https://[::ffff:192.0.2.1]/", None),
+        ("https://as.example@evil.example/", "has userinfo ('as.example@')"),  # RFC 9110 §4.2.4
+        ("https://as.example\\@evil.example/", "contains \\\\ at offset 18"),  # WHATWG: "/"
+        ("https://[:::::]/", "has a malformed IP literal [:::::]"),
+        ("https://[1.2.3.4]/", "has a malformed IP literal [1.2.3.4]"),
+        ("https://[fe80::1%25eth0]/", "has a malformed IP literal"),  # RFC 6874 zones: no
         ("https://[::1", "has an IP literal without its closing ']'"),
         ("https://[::1]x", "has 'x' after the IP literal [::1]"),
         ("https://[as.example]/", "has a malformed IP literal [as.example]"),
