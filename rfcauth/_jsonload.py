@@ -42,6 +42,7 @@ MAX_DEPTH: Final = 64
 
 #: Longest integer accepted, in digits (CPython's own cap on converting a decimal string).
 MAX_INT_DIGITS: Final = 4300
+_INT_LIMIT: Final = 10**MAX_INT_DIGITS
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 # A \u escape of a surrogate (U+D800 to U+DFFF) in JSON text; paired ones decode to one code point.
@@ -157,10 +158,10 @@ def load_document(data: object, *, max_size: int, kind: str, section: str) -> Lo
             bad = _SURROGATE.search(text)
             if bad is not None:
                 _fail(
-                    "invalid_encoding",
+                    "unpaired_surrogate",
                     f"the text {_UNPAIRED}: {bad.group()!a} at offset {bad.start()}",
                     kind=kind,
-                    section="RFC 8259 §8.1",
+                    section="RFC 8259 §8.2",
                 )
     else:
         raise UsageError(f"data must be bytes, str or a Mapping, not {type(data).__name__}")
@@ -244,14 +245,7 @@ def _check_unicode(root: object, *, kind: str) -> None:
     violations: list[Violation] = []
 
     def bad(location: str, what: str) -> None:
-        violations.append(
-            Violation(
-                location=location,
-                code="invalid_encoding",
-                section="RFC 8259 §8.1",
-                message=f"{what} {_UNPAIRED} (RFC 8259 §8.2)",
-            )
-        )
+        violations.append(_surrogate(location, what))
 
     stack: list[tuple[object, str]] = [(root, "")]
     while stack:
@@ -323,9 +317,17 @@ def _check_string(value: str, location: str, what: str, violations: list[Violati
     """False (and a violation) when `value` holds an unpaired surrogate (RFC 8259 §8.2)."""
     if value.isascii() or _SURROGATE.search(value) is None:
         return True
-    message = f"{what} {ascii(value)[:80]} {_UNPAIRED}"
-    violations.append(_not_json(location, message, "RFC 8259 §8.2"))
+    violations.append(_surrogate(location, f"{what} {ascii(value)[:80]}"))
     return False
+
+
+def _surrogate(location: str, what: str) -> Violation:
+    return Violation(
+        location=location,
+        code="unpaired_surrogate",
+        section="RFC 8259 §8.2",
+        message=f"{what} {_UNPAIRED}",
+    )
 
 
 def _convert(
@@ -333,14 +335,8 @@ def _convert(
 ) -> object:
     if depth > MAX_DEPTH:
         _too_deep(kind)
-    if isinstance(value, str):
-        _check_string(value, location, "the string", violations)
-        return value
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            violations.append(_not_json(location, f"{value!r} is not a JSON number", "RFC 8259 §6"))
+    if value is None or isinstance(value, (str, int, float)):
+        _check_scalar(value, location, violations)
         return value
     if isinstance(value, Mapping):
         return _convert_members(value, location, depth, violations, kind=kind)
@@ -351,6 +347,18 @@ def _convert(
         ]
     violations.append(_not_json(location, f"a {type(value).__name__} is not a JSON value"))
     return value
+
+
+def _check_scalar(value: object, location: str, violations: list[Violation]) -> None:
+    """Add what keeps a scalar from a faithful JSON round trip (RFC 8259 §6, §8.2)."""
+    if isinstance(value, str):
+        _check_string(value, location, "the string", violations)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            violations.append(_not_json(location, f"{value!r} is not a JSON number", "RFC 8259 §6"))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INT_LIMIT:
+        message = f"an integer has more than {MAX_INT_DIGITS} digits (rfcauth limit)"
+        violations.append(_not_json(location, message, "RFC 8259 §6"))
 
 
 def _convert_members(

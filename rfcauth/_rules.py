@@ -79,6 +79,13 @@ _RULE_ROWS: Final = (
         summary="The body is not a JSON text (or the mapping holds a non-JSON value).",
     ),
     Rule(
+        id="unpaired_surrogate",
+        asm="RFC 8259 §8.2",
+        prm="RFC 8259 §8.2",
+        summary="No string or member name holds an unpaired surrogate (`\\ud800`): it is not "
+        "Unicode, has no UTF-8 form and could not be passed on (RFC 7493 §2.1 forbids it).",
+    ),
+    Rule(
         id="too_deep", asm=_LIMIT, prm=_LIMIT, summary="The document nests deeper than 64 levels."
     ),
     Rule(

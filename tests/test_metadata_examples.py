@@ -126,9 +126,9 @@ _MINIMAL = b'{"resource": "https://r.example"}'
         (b'{"resource": "https://r.example", "resource_name": "\xff"}', "invalid_encoding"),
         (b"\xef\xbb\xbf" + _MINIMAL, "invalid_json"),  # RFC 8259 §8.1: no BOM
         # RFC 8259 §8.2: an escaped unpaired surrogate is JSON syntax but not Unicode
-        (b'{"resource": "https://r.example", "resource_name": "\\ud800"}', "invalid_encoding"),
-        (b'{"resource": "https://r.example", "x": ["\\uDFFF"]}', "invalid_encoding"),
-        (b'{"resource": "https://r.example", "\\udc00": 1}', "invalid_encoding"),
+        (b'{"resource": "https://r.example", "resource_name": "\\ud800"}', "unpaired_surrogate"),
+        (b'{"resource": "https://r.example", "x": ["\\uDFFF"]}', "unpaired_surrogate"),
+        (b'{"resource": "https://r.example", "\\udc00": 1}', "unpaired_surrogate"),
         # RFC 8259 §6: numbers a double cannot hold would not survive a round trip
         (b'{"resource": "https://r.example", "x": 1e999}', "invalid_json"),
         (b'{"resource": "https://r.example", "x": [-1E+400]}', "invalid_json"),
@@ -195,20 +195,34 @@ def test_unpaired_surrogates_are_refused_in_every_input_form() -> None:
     text = '{"resource": "https://r.example", "resource_name": "caf\ud800"}'
     with pytest.raises(MetadataError) as raw:
         parse_protected_resource_metadata(text)  # a str holding the surrogate itself
-    assert raw.value.codes == {"invalid_encoding"}
+    assert raw.value.codes == {"unpaired_surrogate"}
     assert f"offset {text.index(chr(0xD800))}" in str(raw.value)
     with pytest.raises(MetadataError) as mapping:
         parse_protected_resource_metadata(json.loads(text))
     assert [(v.code, v.location) for v in mapping.value.violations] == [
-        ("invalid_json", "/resource_name")
+        ("unpaired_surrogate", "/resource_name")
     ]
     escaped = json.dumps(json.loads(text))  # ensure_ascii: "caf\\ud800"
     with pytest.raises(MetadataError) as info:
         parse_protected_resource_metadata(escaped)
     assert [(v.code, v.location) for v in info.value.violations] == [
-        ("invalid_encoding", "/resource_name")
+        ("unpaired_surrogate", "/resource_name")
     ]
     str(info.value).encode("utf-8")  # the message itself is printable
+    with pytest.raises(MetadataError) as name:
+        parse_protected_resource_metadata({"resource": "https://r.example", "\udc00": 1})
+    assert [(v.code, v.location) for v in name.value.violations] == [("unpaired_surrogate", "")]
+
+
+def test_a_mapping_is_held_to_the_same_number_limits_as_text() -> None:
+    for value in (10**4300, -(10**4300), float("inf")):
+        with pytest.raises(MetadataError) as info:
+            parse_protected_resource_metadata({"resource": "https://r.example", "x": [value]})
+        assert [(v.code, v.location) for v in info.value.violations] == [("invalid_json", "/x/0")]
+    biggest = 10**4300 - 1  # 4,300 digits: accepted from text and from a mapping alike
+    text = f'{{"resource": "https://r.example", "x": {biggest}}}'
+    assert parse_protected_resource_metadata(text).extra["x"] == biggest
+    assert parse_protected_resource_metadata({"resource": "https://r.example", "x": biggest})
 
 
 def test_escaped_surrogate_pairs_are_one_code_point() -> None:
