@@ -134,6 +134,69 @@ UNRESERVED = r"[\x2d.0-9A-Z_a-z~]"
 #               / "*" / "+" / "," / ";" / "="
 SUB_DELIMS = r"[!$&-,;=]"
 
+# --- grammars/rfc5646-language-tag.abnf -------------------------------------------------------
+
+# Language-Tag  = langtag
+#               / privateuse
+#               / grandfathered
+LANGUAGE_TAG = r"(?:[A-Za-z]{2,3}(?:-(?:[A-Za-z]{3}(?:-[A-Za-z]{3}){0,2}))?|[A-Za-z]{4}|[A-Za-z]{5,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[0-9A-Za-z]{5,8}|[0-9][0-9A-Za-z]{3}))*(?:-(?:[0-9A-WYZa-wyz](?:-[0-9A-Za-z]{2,8})+))*(?:-(?:[Xx](?:-[0-9A-Za-z]{1,8})+))?|[Xx](?:-[0-9A-Za-z]{1,8})+|[Ee][Nn]-[Gg][Bb]-[Oo][Ee][Dd]|[Ii]-[Aa][Mm][Ii]|[Ii]-[Bb][Nn][Nn]|[Ii]-[Dd][Ee][Ff][Aa][Uu][Ll][Tt]|[Ii]-[Ee][Nn][Oo][Cc][Hh][Ii][Aa][Nn]|[Ii]-[Hh][Aa][Kk]|[Ii]-[Kk][Ll][Ii][Nn][Gg][Oo][Nn]|[Ii]-[Ll][Uu][Xx]|[Ii]-[Mm][Ii][Nn][Gg][Oo]|[Ii]-[Nn][Aa][Vv][Aa][Jj][Oo]|[Ii]-[Pp][Ww][Nn]|[Ii]-[Tt][Aa][Oo]|[Ii]-[Tt][Aa][Yy]|[Ii]-[Tt][Ss][Uu]|[Ss][Gg][Nn]-[Bb][Ee]-[Ff][Rr]|[Ss][Gg][Nn]-[Bb][Ee]-[Nn][Ll]|[Ss][Gg][Nn]-[Cc][Hh]-[Dd][Ee]|[Aa][Rr][Tt]-[Ll][Oo][Jj][Bb][Aa][Nn]|[Cc][Ee][Ll]-[Gg][Aa][Uu][Ll][Ii][Ss][Hh]|[Nn][Oo]-[Bb][Oo][Kk]|[Nn][Oo]-[Nn][Yy][Nn]|[Zz][Hh]-[Gg][Uu][Oo][Yy][Uu]|[Zz][Hh]-[Hh][Aa][Kk][Kk][Aa]|[Zz][Hh]-[Mm][Ii][Nn]|[Zz][Hh]-[Mm][Ii][Nn]-[Nn][Aa][Nn]|[Zz][Hh]-[Xx][Ii][Aa][Nn][Gg]"
+
+# langtag       = language
+#                 ["-" script]
+#                 ["-" region]
+#                 *("-" variant)
+#                 *("-" extension)
+#                 ["-" privateuse]
+LANGTAG = r"(?:[A-Za-z]{2,3}(?:-(?:[A-Za-z]{3}(?:-[A-Za-z]{3}){0,2}))?|[A-Za-z]{4}|[A-Za-z]{5,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[0-9A-Za-z]{5,8}|[0-9][0-9A-Za-z]{3}))*(?:-(?:[0-9A-WYZa-wyz](?:-[0-9A-Za-z]{2,8})+))*(?:-(?:[Xx](?:-[0-9A-Za-z]{1,8})+))?"
+
+# language      = 2*3ALPHA ["-" extlang]
+#               / 4ALPHA
+#               / 5*8ALPHA
+LANGUAGE = r"[A-Za-z]{2,3}(?:-(?:[A-Za-z]{3}(?:-[A-Za-z]{3}){0,2}))?|[A-Za-z]{4}|[A-Za-z]{5,8}"
+
+# extlang       = 3ALPHA *2("-" 3ALPHA)
+EXTLANG = r"[A-Za-z]{3}(?:-[A-Za-z]{3}){0,2}"
+
+# script        = 4ALPHA
+SCRIPT = r"[A-Za-z]{4}"
+
+# region        = 2ALPHA
+#               / 3DIGIT
+REGION = r"[A-Za-z]{2}|[0-9]{3}"
+
+# variant       = 5*8alphanum
+#               / (DIGIT 3alphanum)
+VARIANT = r"[0-9A-Za-z]{5,8}|[0-9][0-9A-Za-z]{3}"
+
+# extension     = singleton 1*("-" (2*8alphanum))
+EXTENSION = r"[0-9A-WYZa-wyz](?:-[0-9A-Za-z]{2,8})+"
+
+# singleton     = DIGIT
+#               / %x41-57
+#               / %x59-5A
+#               / %x61-77
+#               / %x79-7A
+SINGLETON = r"[0-9A-WYZa-wyz]"
+
+# privateuse    = "x" 1*("-" (1*8alphanum))
+PRIVATEUSE = r"[Xx](?:-[0-9A-Za-z]{1,8})+"
+
+# grandfathered = irregular
+#               / regular
+GRANDFATHERED = r"[Ee][Nn]-[Gg][Bb]-[Oo][Ee][Dd]|[Ii]-[Aa][Mm][Ii]|[Ii]-[Bb][Nn][Nn]|[Ii]-[Dd][Ee][Ff][Aa][Uu][Ll][Tt]|[Ii]-[Ee][Nn][Oo][Cc][Hh][Ii][Aa][Nn]|[Ii]-[Hh][Aa][Kk]|[Ii]-[Kk][Ll][Ii][Nn][Gg][Oo][Nn]|[Ii]-[Ll][Uu][Xx]|[Ii]-[Mm][Ii][Nn][Gg][Oo]|[Ii]-[Nn][Aa][Vv][Aa][Jj][Oo]|[Ii]-[Pp][Ww][Nn]|[Ii]-[Tt][Aa][Oo]|[Ii]-[Tt][Aa][Yy]|[Ii]-[Tt][Ss][Uu]|[Ss][Gg][Nn]-[Bb][Ee]-[Ff][Rr]|[Ss][Gg][Nn]-[Bb][Ee]-[Nn][Ll]|[Ss][Gg][Nn]-[Cc][Hh]-[Dd][Ee]|[Aa][Rr][Tt]-[Ll][Oo][Jj][Bb][Aa][Nn]|[Cc][Ee][Ll]-[Gg][Aa][Uu][Ll][Ii][Ss][Hh]|[Nn][Oo]-[Bb][Oo][Kk]|[Nn][Oo]-[Nn][Yy][Nn]|[Zz][Hh]-[Gg][Uu][Oo][Yy][Uu]|[Zz][Hh]-[Hh][Aa][Kk][Kk][Aa]|[Zz][Hh]-[Mm][Ii][Nn]|[Zz][Hh]-[Mm][Ii][Nn]-[Nn][Aa][Nn]|[Zz][Hh]-[Xx][Ii][Aa][Nn][Gg]"
+
+# irregular     = "en-GB-oed" / "i-ami" / "i-bnn" / "i-default" / "i-enochian" / "i-hak"
+#               / "i-klingon" / "i-lux" / "i-mingo" / "i-navajo" / "i-pwn" / "i-tao" / "i-tay"
+#               / "i-tsu" / "sgn-BE-FR" / "sgn-BE-NL" / "sgn-CH-DE"
+IRREGULAR = r"[Ee][Nn]-[Gg][Bb]-[Oo][Ee][Dd]|[Ii]-[Aa][Mm][Ii]|[Ii]-[Bb][Nn][Nn]|[Ii]-[Dd][Ee][Ff][Aa][Uu][Ll][Tt]|[Ii]-[Ee][Nn][Oo][Cc][Hh][Ii][Aa][Nn]|[Ii]-[Hh][Aa][Kk]|[Ii]-[Kk][Ll][Ii][Nn][Gg][Oo][Nn]|[Ii]-[Ll][Uu][Xx]|[Ii]-[Mm][Ii][Nn][Gg][Oo]|[Ii]-[Nn][Aa][Vv][Aa][Jj][Oo]|[Ii]-[Pp][Ww][Nn]|[Ii]-[Tt][Aa][Oo]|[Ii]-[Tt][Aa][Yy]|[Ii]-[Tt][Ss][Uu]|[Ss][Gg][Nn]-[Bb][Ee]-[Ff][Rr]|[Ss][Gg][Nn]-[Bb][Ee]-[Nn][Ll]|[Ss][Gg][Nn]-[Cc][Hh]-[Dd][Ee]"
+
+# regular       = "art-lojban" / "cel-gaulish" / "no-bok" / "no-nyn" / "zh-guoyu" / "zh-hakka"
+#               / "zh-min" / "zh-min-nan" / "zh-xiang"
+REGULAR = r"[Aa][Rr][Tt]-[Ll][Oo][Jj][Bb][Aa][Nn]|[Cc][Ee][Ll]-[Gg][Aa][Uu][Ll][Ii][Ss][Hh]|[Nn][Oo]-[Bb][Oo][Kk]|[Nn][Oo]-[Nn][Yy][Nn]|[Zz][Hh]-[Gg][Uu][Oo][Yy][Uu]|[Zz][Hh]-[Hh][Aa][Kk][Kk][Aa]|[Zz][Hh]-[Mm][Ii][Nn]|[Zz][Hh]-[Mm][Ii][Nn]-[Nn][Aa][Nn]|[Zz][Hh]-[Xx][Ii][Aa][Nn][Gg]"
+
+# alphanum      = (ALPHA / DIGIT)
+ALPHANUM = r"[0-9A-Za-z]"
+
 # --- grammars/rfc6750-bearer.abnf -------------------------------------------------------------
 
 # NQCHAR     = %x21 / %x23-5B / %x5D-7E
@@ -242,6 +305,7 @@ QUOTED_PAIR_PARTS = r"\x5c(?P<char>[\x09\x20-~\x80-\xff])"
 
 __all__ = [
     "ABSOLUTE_URI",
+    "ALPHANUM",
     "AUTHORITY",
     "AUTH_PARAM",
     "AUTH_PARAM_FIELDS",
@@ -255,7 +319,10 @@ __all__ = [
     "ERROR",
     "ERROR_DESCRIPTION",
     "ERROR_URI",
+    "EXTENSION",
+    "EXTLANG",
     "FRAGMENT",
+    "GRANDFATHERED",
     "H16",
     "HIER_PART",
     "HOST",
@@ -263,6 +330,10 @@ __all__ = [
     "IPV6ADDRESS",
     "IPVFUTURE",
     "IP_LITERAL",
+    "IRREGULAR",
+    "LANGTAG",
+    "LANGUAGE",
+    "LANGUAGE_TAG",
     "LENIENT_URI_VALUE",
     "LIST_DELIMITER",
     "LS32",
@@ -278,12 +349,15 @@ __all__ = [
     "PCHAR",
     "PCT_ENCODED",
     "PORT",
+    "PRIVATEUSE",
     "QDTEXT",
     "QUERY",
     "QUOTED_PAIR",
     "QUOTED_PAIR_PARTS",
     "QUOTED_STRING",
     "QUOTED_STRING_PREFIX",
+    "REGION",
+    "REGULAR",
     "REG_NAME",
     "RELATIVE_PART",
     "RELATIVE_REF",
@@ -291,9 +365,11 @@ __all__ = [
     "SCHEME",
     "SCOPE",
     "SCOPE_TOKEN",
+    "SCRIPT",
     "SEGMENT",
     "SEGMENT_NZ",
     "SEGMENT_NZ_NC",
+    "SINGLETON",
     "SUB_DELIMS",
     "TCHAR",
     "TOKEN",
@@ -302,4 +378,5 @@ __all__ = [
     "URI",
     "URI_REFERENCE",
     "USERINFO",
+    "VARIANT",
 ]

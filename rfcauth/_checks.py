@@ -26,6 +26,7 @@ from typing import Final
 
 from rfcauth._errors import Violation
 from rfcauth._jws import jws_problem
+from rfcauth._language_tag import is_language_tag
 from rfcauth._members import (
     ASM_MEMBERS,
     ASM_SIGNING_ALG_LISTS,
@@ -316,6 +317,20 @@ _ASM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in AS
 _PRM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in PRM_MEMBERS.items()}
 
 
+def _check_tagged(out: Findings, name: str, value: object, checkers: dict[str, _Checker]) -> None:
+    """RFC 9728 §2.1: ``<member>#<tag>`` is that member in another language, for a BCP 47 tag.
+
+    Any other name with a ``#`` is an unknown member (§3.2), left unchecked.
+    """
+    base, _, tag = name.partition("#")
+    if base not in LOCALIZABLE or not is_language_tag(tag):
+        return
+    if value is None:
+        out.tolerate("null_member", "wrong_type", _ptr(name), "is null; omit the member")
+    else:
+        checkers[base](out, name, value, False)  # noqa: FBT003
+
+
 def _walk(out: Findings, members: Mapping[str, object], checkers: dict[str, _Checker]) -> None:
     fields, extra = out.fields, out.extra
     prm = out.kind == PRM
@@ -324,9 +339,7 @@ def _walk(out: Findings, members: Mapping[str, object], checkers: dict[str, _Che
         if checker is None:
             extra[name] = value
             if prm and "#" in name:
-                base = name.partition("#")[0]
-                if base in LOCALIZABLE:
-                    checkers[base](out, name, value, False)  # noqa: FBT003
+                _check_tagged(out, name, value, checkers)
         elif value is None:
             out.tolerate("null_member", "wrong_type", _ptr(name), "is null; omit the member")
         else:

@@ -36,6 +36,7 @@ from pydantic_core import core_schema as cs
 from rfcauth._asm import AuthorizationServerMetadata
 from rfcauth._jsonload import MAX_DEPTH
 from rfcauth._jws import jws_problem
+from rfcauth._language_tag import is_language_tag
 from rfcauth._members import (
     ASM_MEMBERS,
     ASM_SIGNING_ALG_LISTS,
@@ -337,8 +338,8 @@ def fast_asm(  # noqa: C901, PLR0911 - one early "decline" per rule, inline on p
 def _tagged_problem(extra: dict[str, object]) -> bool:
     """True when an RFC 9728 §2.1 language-tagged member (``resource_name#ja``) would fail."""
     for name, value in extra.items():
-        base = name.partition("#")[0]
-        if base in LOCALIZABLE and base != name:
+        base, tagged, tag = name.partition("#")
+        if tagged and base in LOCALIZABLE and is_language_tag(tag):
             if not isinstance(value, str):
                 return True
             if PRM_MEMBERS[base] != STRING and absolute_url_problem(value) is not None:

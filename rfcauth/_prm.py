@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rfcauth._errors import UsageError
+from rfcauth._language_tag import is_language_tag
 from rfcauth._members import LOCALIZABLE
 from rfcauth._model_base import (
     Bool,
@@ -54,6 +55,8 @@ class ProtectedResourceMetadata(MetadataModel):
         """Every value of a human-readable `member` by language tag (RFC 9728 §2.1).
 
         The untagged value, if any, is under ``""``; tags are as received (the original case).
+        Only well-formed BCP 47 tags count (RFC 5646 §2.1): ``resource_name#`` or
+        ``resource_name#not a tag`` is an unknown member, not a translation.
 
         >>> from rfcauth import parse_protected_resource_metadata
         >>> prm = parse_protected_resource_metadata(
@@ -73,8 +76,9 @@ class ProtectedResourceMetadata(MetadataModel):
             values[""] = untagged
         prefix = member + "#"
         for name, value in (self.model_extra or {}).items():
-            if name.startswith(prefix) and isinstance(value, str):
-                values[name[len(prefix) :]] = value
+            tag = name[len(prefix) :]
+            if name.startswith(prefix) and isinstance(value, str) and is_language_tag(tag):
+                values[tag] = value
         return values
 
     def localized_value(self, member: str, language: str) -> str | None:

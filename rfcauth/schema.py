@@ -21,6 +21,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Final
 
+from rfcauth._language_tag import LANGUAGE_TAG
 from rfcauth._members import (
     ASM_MEMBERS,
     ASM_SIGNING_ALG_LISTS,
@@ -183,7 +184,10 @@ def protected_resource_metadata_schema() -> JsonObject:
         )
         for name, kind in PRM_MEMBERS.items()
     }
-    tagged = {f"^{name}#.+$": _member_schema(PRM_MEMBERS[name]) for name in sorted(LOCALIZABLE)}
+    tagged = {  # RFC 9728 §2.1: <member>#<BCP 47 language tag>
+        f"^{name}#(?:{LANGUAGE_TAG})$": _member_schema(PRM_MEMBERS[name])
+        for name in sorted(LOCALIZABLE)
+    }
     return {
         "$schema": _DIALECT,
         "title": "OAuth 2.0 Protected Resource Metadata (RFC 9728)",
