@@ -228,9 +228,8 @@ def _check_https_url(out: Findings, name: str, value: object, _: bool) -> object
     location = _ptr(name)
     url = _url_or_none(out, location, value)
     if url is not None:
-        _https_or_loopback(
-            out, location, url, split_uri(url), code="jwks_uri_not_https", what="jwks_uri"
-        )
+        code = "jwks_uri_not_https" if name == "jwks_uri" else "oidc_endpoint_not_https"
+        _https_or_loopback(out, location, url, split_uri(url), code=code, what=name)
     return value
 
 

@@ -33,7 +33,7 @@ ISSUERS: Final = "issuers"  # array of issuer identifiers (RFC 9728 §2 authoriz
 RESOURCE: Final = "resource"  # https URL without fragment (RFC 9728 §1.2)
 RESOURCES: Final = "resources"  # array of resource identifiers (RFC 9728 §4)
 URL: Final = "url"  # absolute URL
-URL_HTTPS: Final = "url_https"  # absolute URL that MUST use https (jwks_uri)
+URL_HTTPS: Final = "url_https"  # absolute URL that MUST use https (jwks_uri, OIDC endpoints)
 URL_MAP: Final = "url_map"  # object of name → absolute URL (RFC 8705 §5)
 STRING: Final = "string"
 STRINGS: Final = "strings"  # array of strings, never empty (RFC 8414 §3.2)
@@ -96,7 +96,7 @@ ASM_MEMBERS: Final = MappingProxyType(
         "backchannel_user_code_parameter_supported": BOOL,
         "client_id_metadata_document_supported": BOOL,
         # OpenID Connect Discovery 1.0 §3 (and Session / Front-Channel / Back-Channel Logout)
-        "userinfo_endpoint": URL,
+        "userinfo_endpoint": URL_HTTPS,
         "acr_values_supported": STRINGS,
         "subject_types_supported": STRINGS,
         "id_token_signing_alg_values_supported": STRINGS,
@@ -116,8 +116,8 @@ ASM_MEMBERS: Final = MappingProxyType(
         "request_parameter_supported": BOOL,
         "request_uri_parameter_supported": BOOL,
         "require_request_uri_registration": BOOL,
-        "end_session_endpoint": URL,
-        "check_session_iframe": URL,
+        "end_session_endpoint": URL_HTTPS,
+        "check_session_iframe": URL_HTTPS,
         "frontchannel_logout_supported": BOOL,
         "frontchannel_logout_session_supported": BOOL,
         "backchannel_logout_supported": BOOL,

@@ -167,6 +167,14 @@ _RULE_ROWS: Final = (
         prm=_R9728,
         summary="`jwks_uri` MUST use the `https` scheme.",
     ),
+    Rule(
+        id="oidc_endpoint_not_https",
+        asm="OpenID Connect Discovery 1.0 §3",
+        prm=None,
+        summary="`userinfo_endpoint` (OpenID Connect Discovery 1.0 §3), `end_session_endpoint` "
+        "(RP-Initiated Logout 1.0) and `check_session_iframe` (Session Management 1.0) MUST "
+        "use the `https` scheme.",
+    ),
     # -- conditional requirements ----------------------------------------------------------------
     Rule(
         id="authorization_endpoint_required",
@@ -264,10 +272,15 @@ _TOLERANCE_ROWS: Final = (
     ),
     Tolerance(
         id="loopback_http",
-        relaxes=("issuer_not_https", "resource_not_https", "jwks_uri_not_https"),
+        relaxes=(
+            "issuer_not_https",
+            "resource_not_https",
+            "jwks_uri_not_https",
+            "oidc_endpoint_not_https",
+        ),
         summary="`http` on a loopback host (`localhost`, 127.0.0.0/8, `[::1]`) wherever "
-        "`https` is required (issuer, authorization server, resource, jwks_uri): "
-        "local development servers.",
+        "`https` is required (issuer, authorization server, resource, jwks_uri, the OpenID "
+        "Connect endpoints): local development servers.",
         needed_by="Local MCP development servers (MCP SDK examples serve on "
         "`http://localhost`); RFC 8252 §7.3 treats loopback as a secure context.",
     ),

@@ -121,6 +121,7 @@ ASM_MUTATIONS: dict[str, Mutation] = {
     "missing_member": _without("issuer"),
     "invalid_url": _set(token_endpoint="/token"),  # noqa: S106 - a member name, no secret
     "issuer_not_https": _issuer(scheme="http"),
+    "oidc_endpoint_not_https": _set(userinfo_endpoint="http://as.example/userinfo"),
     "issuer_has_query": _issuer("?tenant=a"),
     "issuer_has_fragment": _issuer("#f"),
     "resource_not_https": _set(protected_resources=["http://r.example/api"]),
