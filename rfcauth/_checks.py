@@ -19,7 +19,7 @@ not one (the type check has already reported it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
@@ -391,11 +391,17 @@ def check_asm(
 
 def _check_endpoints(out: Findings, members: Mapping[str, object]) -> None:
     """RFC 8414 §2 authorization_endpoint / token_endpoint, through the grant type default."""
-    grants = _strings(members, "grant_types_supported") or _DEFAULT_GRANT_TYPES
+    declared = members.get("grant_types_supported")
+    if declared is None:
+        grants: Sequence[object] = _DEFAULT_GRANT_TYPES
+    elif isinstance(declared, list) and declared and all(type(g) is str for g in declared):
+        grants = declared
+    else:
+        return  # wrong_type or empty_array says why; which grants are meant is unknown
     if members.get("authorization_endpoint") is None and (
         "authorization_code" in grants or "implicit" in grants
     ):
-        default = "(default) " if "grant_types_supported" not in members else ""
+        default = "(default) " if declared is None else ""
         out.error(
             "/authorization_endpoint",
             "authorization_endpoint_required",

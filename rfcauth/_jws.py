@@ -53,10 +53,12 @@ def jws_problem(value: str) -> tuple[str, str] | None:  # noqa: PLR0911 - one ex
     alg = header.get("alg")
     if not isinstance(alg, str):
         return ("signed_metadata_malformed", "the JWS header has no string 'alg'")
-    if alg.lower() == "none" or not parts[2]:
+    if alg.lower() == "none":  # RFC 7518 §3.6; other cases too, which some libraries accept
+        return ("signed_metadata_alg_none", f"is not signed: its 'alg' is {alg!r}")
+    if not parts[2]:
         return (
-            "signed_metadata_alg_none",
-            "is not signed ('alg' is none or the signature is empty)",
+            "signed_metadata_malformed",
+            f"the JWS signature is empty although 'alg' is {alg!r}",
         )
     if _SEGMENT.fullmatch(parts[2]) is None:
         return ("signed_metadata_malformed", "the JWS signature is not base64url")

@@ -112,7 +112,8 @@ _RULE_ROWS: Final = (
         asm="RFC 8414 §3.2",
         prm="RFC 9728 §3.2",
         summary="Claims with zero elements MUST be omitted (RFC 9728: except "
-        "`bearer_methods_supported`, where `[]` means no bearer method).",
+        "`bearer_methods_supported`, where `[]` means no bearer method). Checked on the "
+        "members rfcauth knows; unknown members are ignored, as both RFCs ask, even when empty.",
     ),
     Rule(
         id="missing_member",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import TYPE_CHECKING
@@ -339,3 +340,46 @@ def test_any_bytes_or_text_give_a_model_or_metadata_error(data: bytes | str) -> 
     for parse in (parse_authorization_server_metadata, parse_protected_resource_metadata):
         error = _error_or_none(parse, data, strict=False)
         assert error is None or error.violations
+
+
+@pytest.mark.parametrize(
+    ("grants", "where"),
+    [
+        ([], "/grant_types_supported"),
+        ("client_credentials", "/grant_types_supported"),
+        ([1], "/grant_types_supported/0"),
+    ],
+)
+def test_an_unreadable_grant_list_adds_no_endpoint_finding(grants: object, where: str) -> None:
+    """The endpoint rules need to know the grant types; a broken list says nothing about them."""
+    doc = json.loads(RFC8414_EXAMPLE)
+    del doc["authorization_endpoint"]
+    with pytest.raises(MetadataError) as info:
+        parse_authorization_server_metadata({**doc, "grant_types_supported": grants})
+    assert [v.location for v in info.value.violations] == [where]
+
+
+def _jws(header: dict[str, object], signature: str) -> str:
+    def part(value: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part(header)}.{part({'iss': 'https://server.example.com'})}.{signature}"
+
+
+@pytest.mark.parametrize(
+    ("header", "signature", "code", "message"),
+    [
+        ({"alg": "none"}, "", "signed_metadata_alg_none", "'alg' is 'none'"),
+        ({"alg": "NONE"}, "c2ln", "signed_metadata_alg_none", "'alg' is 'NONE'"),
+        ({"alg": "HS256"}, "", "signed_metadata_malformed", "the JWS signature is empty"),
+    ],
+)
+def test_signed_metadata_says_what_is_wrong(
+    header: dict[str, object], signature: str, code: str, message: str
+) -> None:
+    doc = {**json.loads(RFC8414_EXAMPLE), "signed_metadata": _jws(header, signature)}
+    with pytest.raises(MetadataError) as info:
+        parse_authorization_server_metadata(doc)
+    [violation] = info.value.violations
+    assert (violation.code, violation.location) == (code, "/signed_metadata")
+    assert message in violation.message
