@@ -19,11 +19,13 @@ not one (the type check has already reported it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from rfcauth._abnf import SCOPE_TOKEN
 from rfcauth._errors import Violation
 from rfcauth._jws import jws_problem
 from rfcauth._language_tag import is_language_tag
@@ -38,6 +40,7 @@ from rfcauth._members import (
     PRM_MEMBERS,
     RESOURCE,
     RESOURCES,
+    SCOPES,
     STRING,
     STRINGS,
     URL,
@@ -62,6 +65,7 @@ ASM = "asm"
 PRM = "prm"
 
 # RFC 8414 §2: "If omitted, the default value is ["authorization_code", "implicit"]."
+_SCOPE_TOKEN: Final = re.compile(SCOPE_TOKEN)
 _DEFAULT_GRANT_TYPES: Final = ("authorization_code", "implicit")
 _JWT_AUTH_METHODS: Final = frozenset({"private_key_jwt", "client_secret_jwt"})
 # OpenID Connect Discovery 1.0 §3 members that mark a document as an OpenID provider's.
@@ -216,6 +220,20 @@ def _check_strings(out: Findings, name: str, value: object, allow_empty: bool) -
     return items
 
 
+def _check_scopes(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
+    """An array of OAuth scope values: each a ``scope-token`` (RFC 6749 §3.3)."""
+    items = _check_strings(out, name, value, False)  # noqa: FBT003
+    if type(items) is tuple:
+        for index, item in enumerate(items):
+            if type(item) is str and _SCOPE_TOKEN.fullmatch(item) is None:
+                message = (
+                    f"{item!r} is not an OAuth scope value (RFC 6749 §3.3: one or more "
+                    "printable ASCII characters, no space, '\"' or '\\')"
+                )
+                out.error(f"{_ptr(name)}/{index}", "invalid_scope", message)
+    return items
+
+
 def _check_url(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001
     if type(value) is not str or not FAST_URL.fullmatch(value):
         _url_or_none(out, _ptr(name), value)
@@ -297,6 +315,7 @@ def _check_jws(out: Findings, name: str, value: object, _: bool) -> object:  # n
 _CHECK_BY_KIND: Final[Mapping[str, _Checker]] = MappingProxyType(
     {
         STRINGS: _check_strings,
+        SCOPES: _check_scopes,
         URL: _check_url,
         URL_HTTPS: _check_https_url,
         BOOL: _check_bool,

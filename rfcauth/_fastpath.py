@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
+from rfcauth._abnf import SCOPE_TOKEN
 from rfcauth._asm import AuthorizationServerMetadata
 from rfcauth._jsonload import MAX_DEPTH
 from rfcauth._jws import jws_problem
@@ -48,6 +49,7 @@ from rfcauth._members import (
     PRM_MEMBERS,
     RESOURCE,
     RESOURCES,
+    SCOPES,
     STRING,
     STRINGS,
     URL,
@@ -114,6 +116,7 @@ def _kind_schema(kind: str) -> cs.CoreSchema:
         URL_MAP: cs.dict_schema(_string(), _string(FAST_URL), strict=True),
         STRING: _string(),
         STRINGS: _strings(_string()),
+        SCOPES: _strings(cs.str_schema(strict=True, pattern=f"^(?:{SCOPE_TOKEN})$")),
         BOOL: cs.bool_schema(strict=True),
         JWS: _string(),
     }

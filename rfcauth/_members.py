@@ -21,6 +21,7 @@ __all__ = [
     "PRM_MEMBERS",
     "RESOURCE",
     "RESOURCES",
+    "SCOPES",
     "STRING",
     "STRINGS",
     "URL",
@@ -37,11 +38,15 @@ URL_HTTPS: Final = "url_https"  # absolute URL that MUST use https (jwks_uri, OI
 URL_MAP: Final = "url_map"  # object of name → absolute URL (RFC 8705 §5)
 STRING: Final = "string"
 STRINGS: Final = "strings"  # array of strings, never empty (RFC 8414 §3.2)
+SCOPES: Final = "scopes"  # array of OAuth scope values, never empty (RFC 6749 §3.3 scope-token)
 BOOL: Final = "bool"
 JWS: Final = "jws"  # JWT in JWS compact serialization (RFC 8414 §2.1)
 
 KINDS: Final = frozenset(
-    {ISSUER, ISSUERS, RESOURCE, RESOURCES, URL, URL_HTTPS, URL_MAP, STRING, STRINGS, BOOL, JWS}
+    {
+        *(ISSUER, ISSUERS, RESOURCE, RESOURCES, URL, URL_HTTPS, URL_MAP),
+        *(STRING, STRINGS, SCOPES, BOOL, JWS),
+    }
 )
 
 #: RFC 8414 §2, the IANA "OAuth Authorization Server Metadata" registry members clients use,
@@ -54,7 +59,7 @@ ASM_MEMBERS: Final = MappingProxyType(
         "token_endpoint": URL,
         "jwks_uri": URL_HTTPS,
         "registration_endpoint": URL,
-        "scopes_supported": STRINGS,
+        "scopes_supported": SCOPES,
         "response_types_supported": STRINGS,
         "response_modes_supported": STRINGS,
         "grant_types_supported": STRINGS,
@@ -135,7 +140,7 @@ PRM_MEMBERS: Final = MappingProxyType(
         "resource": RESOURCE,
         "authorization_servers": ISSUERS,
         "jwks_uri": URL_HTTPS,
-        "scopes_supported": STRINGS,
+        "scopes_supported": SCOPES,
         "bearer_methods_supported": STRINGS,
         "resource_signing_alg_values_supported": STRINGS,
         "resource_name": STRING,

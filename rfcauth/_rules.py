@@ -116,6 +116,13 @@ _RULE_ROWS: Final = (
         "members rfcauth knows; unknown members are ignored, as both RFCs ask, even when empty.",
     ),
     Rule(
+        id="invalid_scope",
+        asm="RFC 6749 §3.3",
+        prm="RFC 6749 §3.3",
+        summary="Each `scopes_supported` entry is an OAuth scope value: a `scope-token`, one or "
+        'more printable ASCII characters without space, `"` or `\\`.',
+    ),
+    Rule(
         id="missing_member",
         asm=_R8414,
         prm=_R9728,

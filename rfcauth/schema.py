@@ -21,6 +21,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Final
 
+from rfcauth._abnf import SCOPE_TOKEN
 from rfcauth._language_tag import LANGUAGE_TAG
 from rfcauth._members import (
     ASM_MEMBERS,
@@ -33,6 +34,7 @@ from rfcauth._members import (
     PRM_MEMBERS,
     RESOURCE,
     RESOURCES,
+    SCOPES,
     STRING,
     STRINGS,
     URL,
@@ -73,8 +75,10 @@ _JWT_METHODS: Final = ["private_key_jwt", "client_secret_jwt"]
 
 
 def _member_schema(kind: str, *, allow_empty: bool = False, no_none: bool = False) -> JsonObject:
-    if kind == STRINGS:
+    if kind in (STRINGS, SCOPES):
         item: JsonObject = {"type": "string"}
+        if kind == SCOPES:  # RFC 6749 §3.3 scope-token
+            item["pattern"] = f"^(?:{SCOPE_TOKEN})$"
         if no_none:
             item["not"] = {"const": "none"}
         schema: JsonObject = {"type": "array", "items": item}

@@ -158,6 +158,10 @@ _MINIMAL = b'{"resource": "https://r.example"}'
             "wrong_type",
         ),
         (b'{"resource": "https://r.example", "scopes_supported": [1]}', "wrong_type"),
+        # RFC 6749 §3.3: a scope with a space would become two scopes in the request
+        (b'{"resource": "https://r.example", "scopes_supported": ["read write"]}', "invalid_scope"),
+        (b'{"resource": "https://r.example", "scopes_supported": ["ok", ""]}', "invalid_scope"),
+        (b'{"resource": "https://r.example", "scopes_supported": ["\xc3\xa9"]}', "invalid_scope"),
     ],
 )
 def test_bad_input_gives_one_clear_violation(data: bytes, code: str) -> None:

@@ -102,6 +102,7 @@ _SHARED: dict[str, Mutation] = {
     "too_large": _text(lambda t: t.encode(), max_size=10),
     "invalid_encoding": _text(lambda t: t.encode()[:-1] + b'"\xff"}'),
     "invalid_json": _text(lambda t: t[:-1]),
+    "invalid_scope": _set(scopes_supported=["read", "write all"]),
     "unpaired_surrogate": _text(lambda t: t[:-1] + ', "x_name": "\\udc00"}'),
     "too_deep": _set(x_deep=json.loads("[" * 80 + "]" * 80)),
     "not_an_object": _text(lambda t: f"[{t}]"),
