@@ -12,6 +12,11 @@ back what was received (RFC 8259 §6 and §8.2 leave both to the implementation)
 hold an unpaired surrogate (``"\ud800"`` is valid JSON syntax but not Unicode, so it has no
 UTF-8 form; RFC 7493 §2.1 forbids it), and a number must fit a double (``1e999``) and have at
 most `MAX_INT_DIGITS` digits.
+
+The walks that report findings inside the document (repeated names, unpaired surrogates, a
+mapping's non-JSON values) carry each node's path as a linked pair and spell out its JSON
+Pointer only for what they report, and they list at most `MAX_LISTED` findings, then a count:
+a long member name above many findings would otherwise cost its length once per finding.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, NoReturn
+from typing import Final, NoReturn, TypeAlias
 
 from rfcauth._errors import MetadataError, UsageError, Violation
 
@@ -43,6 +48,9 @@ MAX_DEPTH: Final = 64
 #: Longest integer accepted, in digits (CPython's own cap on converting a decimal string).
 MAX_INT_DIGITS: Final = 4300
 _INT_LIMIT: Final = 10**MAX_INT_DIGITS
+
+#: Most findings of one kind the loader lists; the rest are counted in one last finding.
+MAX_LISTED: Final = 100
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 # A \u escape of a surrogate (U+D800 to U+DFFF) in JSON text; paired ones decode to one code point.
@@ -70,6 +78,7 @@ class LoadedDocument:
 
     members: dict[str, object]
     duplicates: tuple[Duplicate, ...]
+    more_duplicates: int = 0  # repeated names found beyond the first `MAX_LISTED`
 
 
 class _DuplicateMarkedDict(dict[str, object]):
@@ -222,10 +231,10 @@ def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
         _check_depth(value, kind=kind)
     if "\\u" in text and _ESCAPED_SURROGATE.search(text) is not None:
         _check_unicode(value, kind=kind)
-    duplicates: list[Duplicate] = []
-    if _duplicate_events[0] != events_before:
-        _collect_duplicates(value, "", duplicates)
-    return LoadedDocument(members=value, duplicates=tuple(duplicates))
+    if _duplicate_events[0] == events_before:
+        return LoadedDocument(members=value, duplicates=())
+    duplicates, more = _collect_duplicates(value)
+    return LoadedDocument(members=value, duplicates=duplicates, more_duplicates=more)
 
 
 def _check_depth(root: object, *, kind: str) -> None:
@@ -240,48 +249,89 @@ def _check_depth(root: object, *, kind: str) -> None:
             stack.extend((child, depth + 1) for child in node)
 
 
+# A node's path from the root: (parent's path, member name or index); None for the root.
+_Path: TypeAlias = "tuple[_Path, str | int] | None"
+
+
+def _where(path: _Path) -> str:
+    """The JSON Pointer of `path`."""
+    tokens: list[str | int] = []
+    while path is not None:
+        path, token = path
+        tokens.append(token)
+    return pointer(*reversed(tokens))
+
+
+class _Listing:
+    """Findings up to `MAX_LISTED`, then one more finding per code that counts the rest."""
+
+    __slots__ = ("more", "violations")
+
+    def __init__(self) -> None:
+        self.violations: list[Violation] = []
+        self.more: dict[tuple[str, str], int] = {}
+
+    def add(self, path: _Path, code: str, section: str, message: str) -> None:
+        if len(self.violations) < MAX_LISTED:
+            violation = Violation(
+                location=_where(path), code=code, section=section, message=message
+            )
+            self.violations.append(violation)
+        else:
+            self.more[code, section] = self.more.get((code, section), 0) + 1
+
+    def all(self) -> list[Violation]:
+        listed = sorted(self.violations, key=lambda v: v.location)
+        for (code, section), count in self.more.items():
+            message = f"{count} more findings like the above (only {MAX_LISTED} are listed)"
+            listed.append(Violation(location="", code=code, section=section, message=message))
+        return listed
+
+
 def _check_unicode(root: object, *, kind: str) -> None:
     """Fail with every string of `root` (names included) that holds an unpaired surrogate."""
-    violations: list[Violation] = []
-
-    def bad(location: str, what: str) -> None:
-        violations.append(_surrogate(location, what))
-
-    stack: list[tuple[object, str]] = [(root, "")]
+    listing = _Listing()
+    stack: list[tuple[object, _Path]] = [(root, None)]
     while stack:
-        node, location = stack.pop()
+        node, path = stack.pop()
         if isinstance(node, str):
             if _SURROGATE.search(node) is not None:
-                bad(location, f"the string {ascii(node)[:80]}")
+                listing.add(path, *_surrogate(f"the string {ascii(node)[:80]}"))
         elif isinstance(node, dict):
             for name, child in node.items():
-                if _SURROGATE.search(name) is not None:
-                    bad(location, f"the member name {ascii(name)[:80]}")  # no pointer to it
+                if _SURROGATE.search(name) is not None:  # no pointer to it: the parent's
+                    listing.add(path, *_surrogate(f"the member name {ascii(name)[:80]}"))
                 else:
-                    stack.append((child, location + pointer(name)))
+                    stack.append((child, (path, name)))
         elif isinstance(node, list):
-            stack.extend((child, location + pointer(i)) for i, child in enumerate(node))
-    if violations:
-        violations.sort(key=lambda v: v.location)
-        raise MetadataError(violations, kind=kind)
+            stack.extend((child, (path, i)) for i, child in enumerate(node))
+    if listing.violations:
+        raise MetadataError(listing.all(), kind=kind)
 
 
-def _collect_duplicates(node: object, where: str, out: list[Duplicate]) -> None:
-    stack: list[tuple[object, str]] = [(node, where)]
+def _collect_duplicates(root: object) -> tuple[tuple[Duplicate, ...], int]:
+    """The first `MAX_LISTED` repeated names (by location) and how many more there are."""
+    found: list[Duplicate] = []
+    more = 0
+    stack: list[tuple[object, _Path]] = [(root, None)]
     while stack:
-        current, location = stack.pop()
+        current, path = stack.pop()
         if isinstance(current, dict):
             if isinstance(current, _DuplicateMarkedDict):
                 for name, values in current.repeated.items():
+                    if len(found) == MAX_LISTED:
+                        more += 1
+                        continue
                     first = values[0]
                     same = all(v == first and type(v) is type(first) for v in values)
-                    out.append(
-                        Duplicate(location=location + pointer(name), name=name, same_value=same)
+                    found.append(
+                        Duplicate(location=_where((path, name)), name=name, same_value=same)
                     )
-            stack.extend((v, location + pointer(k)) for k, v in current.items())
+            stack.extend((v, (path, k)) for k, v in current.items())
         elif isinstance(current, list):
-            stack.extend((v, location + pointer(i)) for i, v in enumerate(current))
-    out.sort(key=lambda d: d.location)
+            stack.extend((v, (path, i)) for i, v in enumerate(current))
+    found.sort(key=lambda d: d.location)
+    return tuple(found), more
 
 
 def _json_type(value: object) -> str:
@@ -300,81 +350,64 @@ def _json_type(value: object) -> str:
 
 def _from_mapping(data: Mapping[object, object], *, kind: str) -> LoadedDocument:
     """Copy an already-decoded mapping into plain JSON values (tuples become lists)."""
-    violations: list[Violation] = []
-    members = _convert(data, "", 1, violations, kind=kind)
-    if violations:
-        raise MetadataError(violations, kind=kind)
+    listing = _Listing()
+    members = _convert(data, None, 1, listing, kind=kind)
+    if listing.violations:
+        raise MetadataError(listing.all(), kind=kind)
     if not isinstance(members, dict):  # pragma: no cover - a Mapping converts to a dict
         _fail("not_an_object", "the document is not an object", kind=kind, section="RFC 8259")
     return LoadedDocument(members=members, duplicates=())
 
 
-def _not_json(location: str, message: str, section: str = "RFC 8259") -> Violation:
-    return Violation(location=location, code="invalid_json", section=section, message=message)
+def _surrogate(what: str) -> tuple[str, str, str]:
+    """(code, section, message) for a string or name with an unpaired surrogate."""
+    return ("unpaired_surrogate", "RFC 8259 §8.2", f"{what} {_UNPAIRED}")
 
 
-def _check_string(value: str, location: str, what: str, violations: list[Violation]) -> bool:
-    """False (and a violation) when `value` holds an unpaired surrogate (RFC 8259 §8.2)."""
+def _check_string(value: str, path: _Path, what: str, listing: _Listing) -> bool:
+    """False (and a finding) when `value` holds an unpaired surrogate (RFC 8259 §8.2)."""
     if value.isascii() or _SURROGATE.search(value) is None:
         return True
-    violations.append(_surrogate(location, f"{what} {ascii(value)[:80]}"))
+    listing.add(path, *_surrogate(f"{what} {ascii(value)[:80]}"))
     return False
 
 
-def _surrogate(location: str, what: str) -> Violation:
-    return Violation(
-        location=location,
-        code="unpaired_surrogate",
-        section="RFC 8259 §8.2",
-        message=f"{what} {_UNPAIRED}",
-    )
-
-
-def _convert(
-    value: object, location: str, depth: int, violations: list[Violation], *, kind: str
-) -> object:
+def _convert(value: object, path: _Path, depth: int, listing: _Listing, *, kind: str) -> object:
     if depth > MAX_DEPTH:
         _too_deep(kind)
     if value is None or isinstance(value, (str, int, float)):
-        _check_scalar(value, location, violations)
+        _check_scalar(value, path, listing)
         return value
     if isinstance(value, Mapping):
-        return _convert_members(value, location, depth, violations, kind=kind)
+        return _convert_members(value, path, depth, listing, kind=kind)
     if isinstance(value, (list, tuple)):
         return [
-            _convert(item, location + pointer(i), depth + 1, violations, kind=kind)
-            for i, item in enumerate(value)
+            _convert(item, (path, i), depth + 1, listing, kind=kind) for i, item in enumerate(value)
         ]
-    violations.append(_not_json(location, f"a {type(value).__name__} is not a JSON value"))
+    listing.add(path, "invalid_json", "RFC 8259", f"a {type(value).__name__} is not a JSON value")
     return value
 
 
-def _check_scalar(value: object, location: str, violations: list[Violation]) -> None:
+def _check_scalar(value: object, path: _Path, listing: _Listing) -> None:
     """Add what keeps a scalar from a faithful JSON round trip (RFC 8259 §6, §8.2)."""
     if isinstance(value, str):
-        _check_string(value, location, "the string", violations)
+        _check_string(value, path, "the string", listing)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            violations.append(_not_json(location, f"{value!r} is not a JSON number", "RFC 8259 §6"))
+            listing.add(path, "invalid_json", "RFC 8259 §6", f"{value!r} is not a JSON number")
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INT_LIMIT:
         message = f"an integer has more than {MAX_INT_DIGITS} digits (rfcauth limit)"
-        violations.append(_not_json(location, message, "RFC 8259 §6"))
+        listing.add(path, "invalid_json", "RFC 8259 §6", message)
 
 
 def _convert_members(
-    value: Mapping[object, object],
-    location: str,
-    depth: int,
-    violations: list[Violation],
-    *,
-    kind: str,
+    value: Mapping[object, object], path: _Path, depth: int, listing: _Listing, *, kind: str
 ) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, item in value.items():
         if not isinstance(key, str):
-            violations.append(
-                _not_json(location, f"member name {key!r} is not a string", "RFC 8259 §4")
-            )
-        elif _check_string(key, location, "member name", violations):
-            out[key] = _convert(item, location + pointer(key), depth + 1, violations, kind=kind)
+            message = f"member name {ascii(key)[:80]} is not a string"
+            listing.add(path, "invalid_json", "RFC 8259 §4", message)
+        elif _check_string(key, path, "member name", listing):
+            out[key] = _convert(item, (path, key), depth + 1, listing, kind=kind)
     return out

@@ -24,7 +24,7 @@ from rfcauth._checks import Findings, check_asm, check_prm
 from rfcauth._errors import MetadataError, UsageError
 from rfcauth._fastpath import fast_asm as _fast_asm
 from rfcauth._fastpath import fast_prm as _fast_prm
-from rfcauth._jsonload import DEFAULT_MAX_SIZE, load_document
+from rfcauth._jsonload import DEFAULT_MAX_SIZE, MAX_LISTED, load_document
 from rfcauth._prm import ProtectedResourceMetadata
 
 if TYPE_CHECKING:
@@ -58,7 +58,14 @@ def _finish(model: type[_M], loaded: LoadedDocument, findings: Findings) -> _M:
         findings.error(
             dup.location,
             "duplicate_member",
-            f"member {dup.name!r} occurs more than once (with {how})",
+            f"member {dup.name[:80]!r} occurs more than once (with {how})",
+        )
+    if loaded.more_duplicates:
+        findings.error(
+            "",
+            "duplicate_member",
+            f"{loaded.more_duplicates} more member names occur more than once "
+            f"(only {MAX_LISTED} are listed)",
         )
     if findings.errors:
         raise MetadataError(findings.errors, kind=model._kind)  # noqa: SLF001
@@ -120,7 +127,7 @@ def parse_authorization_server_metadata(
     """
     if expected_issuer is not None:
         _expect_str("expected_issuer", expected_issuer)
-    if isinstance(data, (bytes, str)) and type(max_size) is int:
+    if (type(data) is bytes or type(data) is str) and type(max_size) is int:  # not subclasses
         fast = _fast_asm(data, expected_issuer, max_size)
         if fast is not None:
             return fast
@@ -162,7 +169,7 @@ def parse_protected_resource_metadata(
     """
     if expected_resource is not None:
         _expect_str("expected_resource", expected_resource)
-    if isinstance(data, (bytes, str)) and type(max_size) is int:
+    if (type(data) is bytes or type(data) is str) and type(max_size) is int:  # not subclasses
         fast = _fast_prm(data, expected_resource, max_size)
         if fast is not None:
             return fast

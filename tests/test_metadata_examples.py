@@ -17,6 +17,7 @@ from rfcauth import (
     parse_authorization_server_metadata,
     parse_protected_resource_metadata,
 )
+from rfcauth._jsonload import MAX_LISTED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -387,3 +388,50 @@ def test_signed_metadata_says_what_is_wrong(
     [violation] = info.value.violations
     assert (violation.code, violation.location) == (code, "/signed_metadata")
     assert message in violation.message
+
+
+def test_bytes_and_str_subclasses_and_buffers_parse_like_bytes() -> None:
+    class Body(bytes):
+        pass
+
+    class Text(str):
+        __slots__ = ()
+
+    raw = b'{"resource": "https://r.example", "x": [1, {"y": "z"}]}'
+    expected = parse_protected_resource_metadata(raw)
+    for data in (Body(raw), Text(raw.decode()), bytearray(raw), memoryview(raw)):
+        assert parse_protected_resource_metadata(data) == expected  # type: ignore[arg-type]
+
+
+def _timed(parse: Callable[[], object]) -> tuple[float, MetadataError | None]:
+    start = time.perf_counter()
+    try:
+        parse()
+    except MetadataError as exc:
+        return time.perf_counter() - start, exc
+    return time.perf_counter() - start, None
+
+
+def test_a_long_name_above_many_findings_stays_linear() -> None:
+    """Locations are spelt out only for what is listed, and at most MAX_LISTED are listed."""
+    n = 100_000  # quadratic before: 5.6 s and gigabytes for this 150 KB document
+    head = '{"resource": "https://r.example", "' + "a" * n + '": ['
+    # valid, but the escaped quote before ":" makes the fast path decline, and the escaped
+    # surrogate pair makes the slow path look for unpaired surrogates
+    valid = head + "0, " * (n - 1) + '0], "e": "\\ud83d\\ude00\\":"}'
+    seconds, error = _timed(lambda: parse_protected_resource_metadata(valid))
+    assert error is None
+    assert seconds < 1.0
+    repeated = head + '{"k": 1, "k": 1}, ' * (n // 20) + "1]}"
+    seconds, error = _timed(lambda: parse_protected_resource_metadata(repeated))
+    assert error is not None
+    assert seconds < 1.0
+    assert len(error.violations) == MAX_LISTED + 1
+    assert error.violations[-1].message.startswith(f"{n // 20 - MAX_LISTED} more member names")
+    mapping = {"resource": "https://r.example", "a" * n: [float("nan")] * n}
+    seconds, error = _timed(lambda: parse_protected_resource_metadata(mapping))
+    assert error is not None
+    assert seconds < 1.0
+    assert [v.code for v in error.violations] == ["invalid_json"] * (MAX_LISTED + 1)
+    assert error.violations[0].location == "/" + "a" * n + "/0"
+    assert error.violations[-1].message.startswith(f"{n - MAX_LISTED} more findings")
