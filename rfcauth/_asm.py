@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rfcauth._model_base import Bool, HttpsUrl, Issuer, MetadataModel, Resources, Str, Strs, Url
+from rfcauth._model_base import (
+    Bool,
+    HttpsUrl,
+    Issuer,
+    MetadataModel,
+    Resources,
+    Str,
+    Strs,
+    Url,
+    UrlMap,
+)
 
 __all__ = ["AuthorizationServerMetadata"]
 
@@ -53,7 +63,7 @@ class AuthorizationServerMetadata(MetadataModel):
     authorization_response_iss_parameter_supported: Bool | None = None
     dpop_signing_alg_values_supported: Strs | None = None
     tls_client_certificate_bound_access_tokens: Bool | None = None
-    mtls_endpoint_aliases: dict[Str, Url] | None = None
+    mtls_endpoint_aliases: UrlMap | None = None
     protected_resources: Resources | None = None
     authorization_details_types_supported: Strs | None = None
     require_signed_request_object: Bool | None = None

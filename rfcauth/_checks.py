@@ -47,6 +47,7 @@ from rfcauth._members import (
     URL_HTTPS,
     URL_MAP,
 )
+from rfcauth._model_base import UrlMap
 from rfcauth._rules import RULES
 from rfcauth._uri_syntax import (
     FAST_HTTPS_URL,
@@ -298,7 +299,7 @@ def _check_url_map(out: Findings, name: str, value: object, _: bool) -> object: 
     for key, item in value.items():
         if type(item) is not str or not FAST_URL.fullmatch(item):
             _url_or_none(out, location + _ptr(str(key)), item)
-    return value
+    return UrlMap(value)  # only built into a model when every item passed
 
 
 def _check_jws(out: Findings, name: str, value: object, _: bool) -> object:  # noqa: FBT001

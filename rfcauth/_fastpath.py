@@ -56,6 +56,7 @@ from rfcauth._members import (
     URL_HTTPS,
     URL_MAP,
 )
+from rfcauth._model_base import UrlMap
 from rfcauth._prm import ProtectedResourceMetadata
 from rfcauth._uri_syntax import (
     FAST_HTTPS_URL,
@@ -335,6 +336,9 @@ def fast_asm(  # noqa: C901, PLR0911 - one early "decline" per rule, inline on p
     signed = values["signed_metadata"]
     if signed is not None and jws_problem(signed) is not None:
         return None
+    aliases = values["mtls_endpoint_aliases"]
+    if aliases is not None:
+        values["mtls_endpoint_aliases"] = UrlMap(aliases)
     return _build(AuthorizationServerMetadata, *decoded)
 
 

@@ -15,17 +15,27 @@ and these shapes only, not the cross-member rules: use the parse functions for u
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    PrivateAttr,
+    Strict,
+    StringConstraints,
+)
+from pydantic_core import core_schema as cs
 
 from rfcauth._errors import Violation  # noqa: TC001 - pydantic resolves the annotation
 from rfcauth._uri_syntax import FAST_HTTPS_URL, FAST_ISSUER, FAST_RESOURCE, FAST_URL
 
 if TYPE_CHECKING:
     import re
-    from collections.abc import Mapping
+    from collections.abc import Iterator
 
 __all__ = [
     "Bool",
@@ -39,6 +49,7 @@ __all__ = [
     "Strs",
     "StrsMaybeEmpty",
     "Url",
+    "UrlMap",
 ]
 
 Str = Annotated[str, Strict()]
@@ -57,6 +68,49 @@ HttpsUrl = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_HTTPS_
 Issuer = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_ISSUER))]
 # RFC 9728 §1.2 resource identifier: https, no fragment
 Resource = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_RESOURCE))]
+
+
+class UrlMap(Mapping[str, str]):
+    """A read-only, hashable name → URL map (RFC 8705 §5 ``mtls_endpoint_aliases``).
+
+    A frozen model's members never change: arrays are tuples and this map is immutable, so a
+    model can be shared and hashed. It equals any mapping with the same items.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and self._items == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"UrlMap({self._items!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: object, handler: GetCoreSchemaHandler
+    ) -> cs.CoreSchema:
+        return cs.no_info_after_validator_function(
+            cls,
+            handler.generate_schema(dict[Str, Url]),
+            serialization=cs.plain_serializer_function_ser_schema(dict, when_used="always"),
+        )
+
+
 Strs = Annotated[tuple[Str, ...], Field(min_length=1)]
 StrsMaybeEmpty = tuple[Str, ...]
 Issuers = Annotated[tuple[Issuer, ...], Field(min_length=1)]

@@ -435,3 +435,24 @@ def test_a_long_name_above_many_findings_stays_linear() -> None:
     assert [v.code for v in error.violations] == ["invalid_json"] * (MAX_LISTED + 1)
     assert error.violations[0].location == "/" + "a" * n + "/0"
     assert error.violations[-1].message.startswith(f"{n - MAX_LISTED} more findings")
+
+
+_EVIL = "https://evil.example/token"
+
+
+def test_declared_members_are_immutable_and_the_model_hashable() -> None:
+    doc = {
+        **json.loads(RFC8414_EXAMPLE),
+        "mtls_endpoint_aliases": {"token_endpoint": "https://mtls.server.example.com/token"},
+    }
+    for data in (doc, json.dumps(doc).encode()):
+        asm = parse_authorization_server_metadata(data)
+        aliases = asm.mtls_endpoint_aliases
+        assert aliases == doc["mtls_endpoint_aliases"]
+        with pytest.raises(TypeError):
+            aliases["token_endpoint"] = _EVIL  # type: ignore[index]
+        assert isinstance(asm.scopes_supported, tuple)
+        assert hash(asm) == hash(parse_authorization_server_metadata(doc))
+        copy = asm.to_dict()
+        copy["mtls_endpoint_aliases"]["token_endpoint"] = _EVIL  # type: ignore[index]
+        assert asm.mtls_endpoint_aliases["token_endpoint"].startswith("https://mtls.")
