@@ -309,7 +309,7 @@ def _check_jws(out: Findings, name: str, value: object, _: bool) -> object:  # n
     problem = jws_problem(value)
     if problem is not None:
         code, message = problem
-        out.error(_ptr(name), code, f"signed_metadata {message}")
+        out.error(_ptr(name), code, message)
     return value
 
 
@@ -336,29 +336,45 @@ _ASM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in AS
 _PRM_CHECKERS: Final[dict[str, _Checker]] = {n: _CHECK_BY_KIND[k] for n, k in PRM_MEMBERS.items()}
 
 
-def _check_tagged(out: Findings, name: str, value: object, checkers: dict[str, _Checker]) -> None:
+def _check_tagged(out: Findings, name: str, value: object, checkers: dict[str, _Checker]) -> bool:
     """RFC 9728 §2.1: ``<member>#<tag>`` is that member in another language, for a BCP 47 tag.
 
-    Any other name with a ``#`` is an unknown member (§3.2), left unchecked.
+    Any other name with a ``#`` is an unknown member (§3.2), left unchecked. True when `name`
+    is a translation.
     """
     base, _, tag = name.partition("#")
     if base not in LOCALIZABLE or not is_language_tag(tag):
-        return
+        return False
     if value is None:
         out.tolerate("null_member", "wrong_type", _ptr(name), "is null; omit the member")
     else:
         checkers[base](out, name, value, False)  # noqa: FBT003
+    return True
+
+
+def _one_translation(out: Findings, name: str, seen: dict[str, str]) -> None:
+    """RFC 5646 §2.1.1: tags are case-insensitive, so ``#de`` and ``#DE`` are one member."""
+    key = name.lower()
+    first = seen.setdefault(key, name)
+    if first != name:
+        out.error(
+            _ptr(name),
+            "duplicate_member",
+            f"member {name!r} is the same translation as {first!r} (language tags are "
+            "case-insensitive, RFC 5646 §2.1.1); parsers disagree on which one wins",
+        )
 
 
 def _walk(out: Findings, members: Mapping[str, object], checkers: dict[str, _Checker]) -> None:
     fields, extra = out.fields, out.extra
     prm = out.kind == PRM
+    translations: dict[str, str] = {}
     for name, value in members.items():
         checker = checkers.get(name)
         if checker is None:
             extra[name] = value
-            if prm and "#" in name:
-                _check_tagged(out, name, value, checkers)
+            if prm and "#" in name and _check_tagged(out, name, value, checkers):
+                _one_translation(out, name, translations)
         elif value is None:
             out.tolerate("null_member", "wrong_type", _ptr(name), "is null; omit the member")
         else:

@@ -68,6 +68,8 @@ def _read_json(path: str) -> Any:  # noqa: ANN401 - arbitrary JSON
         return json.loads(text)
     except ValueError as exc:
         raise UsageError(f"{path}: not JSON ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to read") from None
 
 
 # --- simulate ---------------------------------------------------------------------------------

@@ -344,9 +344,13 @@ def fast_asm(  # noqa: C901, PLR0911 - one early "decline" per rule, inline on p
 
 def _tagged_problem(extra: dict[str, object]) -> bool:
     """True when an RFC 9728 §2.1 language-tagged member (``resource_name#ja``) would fail."""
+    translations = set()
     for name, value in extra.items():
         base, tagged, tag = name.partition("#")
         if tagged and base in LOCALIZABLE and is_language_tag(tag):
+            if name.lower() in translations:
+                return True  # RFC 5646 §2.1.1: #de and #DE are one member
+            translations.add(name.lower())
             if not isinstance(value, str):
                 return True
             if PRM_MEMBERS[base] != STRING and absolute_url_problem(value) is not None:

@@ -45,7 +45,7 @@ def jws_problem(value: str) -> tuple[str, str] | None:  # noqa: PLR0911 - one ex
     if len(parts) != 3:  # noqa: PLR2004 - header.payload.signature
         return (
             "signed_metadata_malformed",
-            f"is not a JWS compact serialization: {len(parts)} dot-separated parts, not 3",
+            f"it is not a JWS compact serialization: {len(parts)} dot-separated parts, not 3",
         )
     header = _decode_object(parts[0])
     if header is None:
@@ -54,7 +54,7 @@ def jws_problem(value: str) -> tuple[str, str] | None:  # noqa: PLR0911 - one ex
     if not isinstance(alg, str):
         return ("signed_metadata_malformed", "the JWS header has no string 'alg'")
     if alg.lower() == "none":  # RFC 7518 §3.6; other cases too, which some libraries accept
-        return ("signed_metadata_alg_none", f"is not signed: its 'alg' is {alg!r}")
+        return ("signed_metadata_alg_none", f"it is not signed: its 'alg' is {alg!r}")
     if not parts[2]:
         return (
             "signed_metadata_malformed",

@@ -18,8 +18,10 @@ Theory of operation. The parse functions check only the *shape* of ``signed_meta
 What is merged. Every claim except the JWT registered claims (``iss``, ``sub``, ``aud``, ``exp``,
 ``nbf``, ``iat``, ``jti``: RFC 7519 §4.1 gives them a JWT meaning, and no metadata member has
 those names) and a ``signed_metadata`` claim (which "SHOULD NOT appear as a claim in the JWT";
-the plain member, the JWS that was verified, is kept). Precedence is member by member: a signed
-``resource_name`` replaces the plain ``resource_name`` but leaves a plain ``resource_name#de``.
+the plain member, the JWS that was verified, is kept). Precedence is member by member, except
+for RFC 9728 §2.1's human-readable items: a signed ``resource_name`` (or any signed
+``resource_name#tag``) replaces the plain ``resource_name`` and every plain translation of it,
+so no unsigned translation is shown beside a signed name.
 
 The library. `joserfc <https://jose.authlib.org>`_ (by authlib's author) does the JOSE work,
 imported only when this function runs (``pip install 'rfcauth[jose]'``). Chosen over PyJWT and
@@ -43,6 +45,8 @@ from rfcauth._asm import AuthorizationServerMetadata
 from rfcauth._errors import MetadataError, UsageError, Violation
 from rfcauth._jsonload import load_document
 from rfcauth._jws import jws_problem
+from rfcauth._language_tag import is_language_tag
+from rfcauth._members import LOCALIZABLE
 from rfcauth._metadata import (
     parse_authorization_server_metadata,
     parse_protected_resource_metadata,
@@ -163,12 +167,13 @@ def _import_keys(keys: object) -> list[Key]:
     for index, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise UsageError(f"JWK #{index} is a {type(entry).__name__}, not a JSON object")
-        if entry.get("kty") not in JWKRegistry.key_types:
+        kty = entry.get("kty")
+        if not isinstance(kty, str) or kty not in JWKRegistry.key_types:
             # RFC 7517 §5: "Implementations SHOULD ignore JWKs within a JWK Set that use "kty"
             # (key type) values that are not understood by them"
             if is_set:
                 continue
-            raise UsageError(f"the JWK has an unsupported 'kty': {entry.get('kty')!r}")
+            raise UsageError(f"the JWK has an unsupported 'kty': {kty!r}")
         try:
             out.append(JWKRegistry.import_key(dict(entry)))
         except (JoseError, ValueError, TypeError, KeyError) as exc:
@@ -181,7 +186,7 @@ def _import_keys(keys: object) -> list[Key]:
 def _check_now(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now(UTC)
-    if not isinstance(now, datetime) or now.tzinfo is None:
+    if not isinstance(now, datetime) or now.utcoffset() is None:
         raise UsageError(f"now must be a timezone-aware datetime, not {now!r}")
     return now
 
@@ -230,8 +235,24 @@ def _candidates(kid: object, keys: list[Key], alg: JWSAlgModel) -> list[Key]:
             key.check_key_op("verify")
         except JoseError:
             continue
+        if _too_small(key, alg.name):
+            continue
         out.append(key)
     return out
+
+
+def _too_small(key: Key, alg: str) -> bool:
+    """True for a key RFC 7518 forbids with `alg`.
+
+    §3.3 and §3.5: RSA keys of 2048 bits or more; §3.2: an HMAC key at least as long as the
+    hash output (256 bits for HS256).
+    """
+    raw: object = key.raw_value
+    if alg[:2] in {"RS", "PS"}:
+        return getattr(raw, "key_size", 0) < 2048  # noqa: PLR2004 - RFC 7518 §3.3
+    if alg.startswith("HS") and isinstance(raw, bytes):
+        return len(raw) * 8 < int(alg[2:])
+    return False
 
 
 def _verified_payload(value: str, keys: list[Key], allowed: tuple[str, ...], *, kind: str) -> bytes:
@@ -264,8 +285,8 @@ def _verified_payload(value: str, keys: list[Key], allowed: tuple[str, ...], *, 
         which = f"kid {kid!r} and " if kid is not None else ""
         raise _fail(
             "signed_metadata_no_key",
-            f"none of the given keys has {which}a key type, 'use', 'key_ops' and 'alg' that "
-            f"fit {alg!r}",
+            f"none of the given keys has {which}a key type, 'use', 'key_ops', 'alg' and size "
+            f"(RFC 7518 §3) that fit {alg!r}",
             kind=kind,
         )
     for key in candidates:
@@ -317,7 +338,11 @@ def _numeric_date(
     value = claims.get(name)
     if value is None and name not in claims:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    try:  # a 400-digit int is JSON, but no float (OverflowError)
+        number = float(value) if isinstance(value, (int, float)) else math.nan
+    except OverflowError:
+        number = math.nan
+    if isinstance(value, bool) or not math.isfinite(number):
         out.append(
             _violation(
                 "signed_metadata_bad_claim",
@@ -326,7 +351,7 @@ def _numeric_date(
             )
         )
         return None
-    return float(value)
+    return number
 
 
 def _check_claims(
@@ -397,6 +422,34 @@ def _when(timestamp: float) -> str:
         return datetime.fromtimestamp(timestamp, UTC).isoformat()
     except (OverflowError, OSError, ValueError):
         return repr(timestamp)
+
+
+def _item(name: str) -> str:
+    """The human-readable member `name` is a form of (RFC 9728 §2.1), or `name` itself."""
+    base, tagged, tag = name.partition("#")
+    return base if tagged and is_language_tag(tag) else name
+
+
+def _apply(metadata: _M, claims: Mapping[str, object], *, strict: bool) -> _M:
+    """The plain document with the signed claims laid over it, checked by the parse function."""
+    kind = metadata._kind  # noqa: SLF001
+    signed = {k: v for k, v in claims.items() if k not in _NOT_MERGED}
+    # RFC 9728 §2.1: resource_name and resource_name#de are one item in two languages; a signed
+    # item replaces every plain form of it, so an unsigned translation cannot stand beside it.
+    items = {_item(k) for k in signed} & LOCALIZABLE
+    merged = {k: v for k, v in metadata.to_dict().items() if _item(k) not in items}
+    merged.update(signed)
+    merged_kind = f"{kind} with its signed_metadata applied"
+    try:
+        if isinstance(metadata, AuthorizationServerMetadata):
+            return parse_authorization_server_metadata(
+                merged, expected_issuer=metadata.issuer, strict=strict
+            )
+        return parse_protected_resource_metadata(
+            merged, expected_resource=metadata.resource, strict=strict
+        )
+    except MetadataError as exc:
+        raise MetadataError(exc.violations, kind=merged_kind) from None
 
 
 # -- the public function -----------------------------------------------------------------------
@@ -483,6 +536,8 @@ def verify_signed_metadata(
         if required:
             raise _fail("signed_metadata_missing", "the document has no signed_metadata", kind=kind)
         return metadata
+    if not isinstance(value, str):  # a model built without the parse functions
+        raise _fail("signed_metadata_malformed", "signed_metadata is not a string", kind=kind)
     problem = jws_problem(value)
     if problem is not None:
         raise _fail(problem[0], problem[1], kind=kind)
@@ -495,16 +550,4 @@ def verify_signed_metadata(
     if violations:
         raise MetadataError(violations, kind=kind)
 
-    merged = metadata.to_dict()
-    merged.update((k, v) for k, v in claims.items() if k not in _NOT_MERGED)
-    merged_kind = f"{kind} with its signed_metadata applied"
-    try:
-        if isinstance(metadata, AuthorizationServerMetadata):
-            return parse_authorization_server_metadata(
-                merged, expected_issuer=metadata.issuer, strict=strict
-            )
-        return parse_protected_resource_metadata(
-            merged, expected_resource=metadata.resource, strict=strict
-        )
-    except MetadataError as exc:
-        raise MetadataError(exc.violations, kind=merged_kind) from None
+    return _apply(metadata, claims, strict=strict)

@@ -156,6 +156,18 @@ def test_validate_judges_the_body_as_received(
     assert [v["code"] for v in json.loads(text)["violations"]] == ["invalid_encoding"]
 
 
+def test_validate_a_key_file_nested_too_deeply_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = tmp_path / "asm.json"
+    document.write_text((CORPUS / "asm-google.json").read_text())
+    keys = tmp_path / "keys.json"
+    keys.write_text("[" * 200_000 + "]" * 200_000)
+    code, _ = run("validate", "asm", str(document), "--keys", str(keys))
+    assert code == 2
+    assert "nested too deeply" in capsys.readouterr().err
+
+
 def _signed_document(tmp_path: Path) -> tuple[Path, Path, Path]:
     """(document, its issuer's JWK Set, another key's JWK Set) for ``validate --keys``."""
     jws = pytest.importorskip("joserfc.jws")

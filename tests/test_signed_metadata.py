@@ -9,7 +9,7 @@ import hmac
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -147,13 +147,71 @@ def test_protected_resource_metadata_round_trip_member_by_member() -> None:
         OKP,
         "Ed25519",
     )
-    plain = prm_with(signed, resource_name="Tools", **{"resource_name#de": "Werkzeuge"})
+    plain = prm_with(
+        signed, resource_name="Tools", **{"resource_name#de": "Werkzeuge", "resource_name#": "x"}
+    )
     out = verify_signed_metadata(plain, OKP.as_dict(private=False))  # a single JWK
     assert type(out) is ProtectedResourceMetadata
     assert out.resource_name == "Signed tools"
     assert out.authorization_servers == (ISSUER,)
-    # precedence is per member: the plain language-tagged variant is not signed, so it stays
-    assert out.localized_value("resource_name", "de") == "Werkzeuge"
+    # RFC 9728 §2.1: a signed item replaces every plain translation of it, so no unsigned
+    # "de" name is shown beside the signed one; "resource_name#" is no translation and stays
+    assert out.localized("resource_name") == {"": "Signed tools"}
+    assert out.extra["resource_name#"] == "x"
+
+
+def test_a_signed_translation_replaces_the_plain_item_in_every_case() -> None:
+    signed = sign({"iss": ISSUER, "resource_name#de": "Signiert"})
+    plain = prm_with(signed, resource_name="Plain", **{"resource_name#fr": "Clair"})
+    out = verify_signed_metadata(plain, public_set(EC))
+    assert out.localized("resource_name") == {"de": "Signiert"}
+
+
+def test_translations_that_differ_only_in_case_are_one_member() -> None:
+    """RFC 5646 §2.1.1: a plain #DE must not stand beside (and shadow) a signed #de."""
+    doc = {"resource": RESOURCE, "resource_name#de": "a", "resource_name#DE": "b"}
+    for data in (doc, json.dumps(doc), json.dumps(doc).encode()):
+        with pytest.raises(MetadataError) as info:
+            parse_protected_resource_metadata(data)
+        assert [(v.code, v.location) for v in info.value.violations] == [
+            ("duplicate_member", "/resource_name#DE")
+        ]
+
+
+def test_odd_inputs_are_usage_errors_or_findings_never_crashes() -> None:
+    with pytest.raises(UsageError):
+        verify_signed_metadata(asm_with(sign(CLAIMS)), {"keys": [{"kty": ["EC"]}, {"kty": {}}]})
+    with pytest.raises(UsageError):
+        verify_signed_metadata(asm_with(sign(CLAIMS)), {"kty": ["EC"]})
+
+    class NoOffset(tzinfo):
+        def utcoffset(self, _: datetime | None) -> None:
+            return None
+
+    with pytest.raises(UsageError):
+        verify_signed_metadata(
+            asm_with(sign(CLAIMS)), public_set(EC), now=NOW.replace(tzinfo=NoOffset())
+        )
+    huge_exp = b'{"iss": "%s", "exp": %s}' % (ISSUER.encode(), b"1" * 400)
+    assert codes(asm_with(sign(huge_exp))) == {"signed_metadata_bad_claim"}
+    built = AuthorizationServerMetadata.model_construct(**plain_asm(signed_metadata=5))
+    assert codes(built) == {"signed_metadata_malformed"}
+
+
+@pytest.mark.filterwarnings("ignore::joserfc.errors.SecurityWarning")  # joserfc warns; we refuse
+def test_keys_weaker_than_rfc7518_allows_verify_nothing() -> None:
+    """RFC 7518 §3.3: RSA keys of 2048 bits or more; §3.2: HMAC keys as long as the hash."""
+    weak_rsa = RSAKey.generate_key(1024, parameters={"kid": "rsa-1"}, private=True)
+    signed = sign(CLAIMS, weak_rsa, "RS256")
+    assert codes(asm_with(signed), public_set(weak_rsa)) == {"signed_metadata_no_key"}
+    short = OctKey.import_key(b"k" * 16, parameters={"kid": "hs-1"})
+    signed = sign(CLAIMS, short, "HS256")
+    found = codes(asm_with(signed), public_set(short), algorithms=["HS256"])
+    assert found == {"signed_metadata_no_key"}
+    enough = OctKey.import_key(b"k" * 32, parameters={"kid": "hs-1"})
+    signed = sign(CLAIMS, enough, "HS256")
+    out = verify_signed_metadata(asm_with(signed), public_set(enough), algorithms=["HS256"])
+    assert out.token_endpoint == CLAIMS["token_endpoint"]
 
 
 def test_a_nested_signed_metadata_claim_is_not_merged() -> None:
