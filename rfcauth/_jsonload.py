@@ -79,6 +79,9 @@ class LoadedDocument:
     members: dict[str, object]
     duplicates: tuple[Duplicate, ...]
     more_duplicates: int = 0  # repeated names found beyond the first `MAX_LISTED`
+    # values that are JSON syntax but have no faithful form (unpaired surrogates; a mapping's
+    # non-JSON values), listed with the rule findings rather than instead of them
+    problems: tuple[Violation, ...] = ()
 
 
 class _DuplicateMarkedDict(dict[str, object]):
@@ -229,12 +232,15 @@ def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
         )
     if text.count("{") + text.count("[") > MAX_DEPTH:
         _check_depth(value, kind=kind)
+    problems: tuple[Violation, ...] = ()
     if "\\u" in text and _ESCAPED_SURROGATE.search(text) is not None:
-        _check_unicode(value, kind=kind)
+        problems = _unpaired_surrogates(value)
     if _duplicate_events[0] == events_before:
-        return LoadedDocument(members=value, duplicates=())
+        return LoadedDocument(members=value, duplicates=(), problems=problems)
     duplicates, more = _collect_duplicates(value)
-    return LoadedDocument(members=value, duplicates=duplicates, more_duplicates=more)
+    return LoadedDocument(
+        members=value, duplicates=duplicates, more_duplicates=more, problems=problems
+    )
 
 
 def _check_depth(root: object, *, kind: str) -> None:
@@ -288,8 +294,8 @@ class _Listing:
         return listed
 
 
-def _check_unicode(root: object, *, kind: str) -> None:
-    """Fail with every string of `root` (names included) that holds an unpaired surrogate."""
+def _unpaired_surrogates(root: object) -> tuple[Violation, ...]:
+    """A finding for each string of `root` (names included) with an unpaired surrogate."""
     listing = _Listing()
     stack: list[tuple[object, _Path]] = [(root, None)]
     while stack:
@@ -305,8 +311,7 @@ def _check_unicode(root: object, *, kind: str) -> None:
                     stack.append((child, (path, name)))
         elif isinstance(node, list):
             stack.extend((child, (path, i)) for i, child in enumerate(node))
-    if listing.violations:
-        raise MetadataError(listing.all(), kind=kind)
+    return tuple(listing.all())
 
 
 def _collect_duplicates(root: object) -> tuple[tuple[Duplicate, ...], int]:
@@ -352,11 +357,9 @@ def _from_mapping(data: Mapping[object, object], *, kind: str) -> LoadedDocument
     """Copy an already-decoded mapping into plain JSON values (tuples become lists)."""
     listing = _Listing()
     members = _convert(data, None, 1, listing, kind=kind)
-    if listing.violations:
-        raise MetadataError(listing.all(), kind=kind)
     if not isinstance(members, dict):  # pragma: no cover - a Mapping converts to a dict
         _fail("not_an_object", "the document is not an object", kind=kind, section="RFC 8259")
-    return LoadedDocument(members=members, duplicates=())
+    return LoadedDocument(members=members, duplicates=(), problems=tuple(listing.all()))
 
 
 def _surrogate(what: str) -> tuple[str, str, str]:

@@ -67,6 +67,7 @@ def _finish(model: type[_M], loaded: LoadedDocument, findings: Findings) -> _M:
             f"{loaded.more_duplicates} more member names occur more than once "
             f"(only {MAX_LISTED} are listed)",
         )
+    findings.errors.extend(loaded.problems)
     if findings.errors:
         raise MetadataError(findings.errors, kind=model._kind)  # noqa: SLF001
     return model._from_checked(findings.fields, findings.extra, tuple(findings.warnings))  # noqa: SLF001

@@ -85,7 +85,12 @@ class ProtectedResourceMetadata(MetadataModel):
         """The value of `member` for `language`, matching tags case-insensitively (§2.1).
 
         Falls back to the untagged value, which is displayed as is (§2.1); `None` if neither.
+
+        Raises:
+            UsageError: `member` is not a human-readable member, or `language` is not a str.
         """
+        if not isinstance(language, str):
+            raise UsageError(f"language must be a str (a BCP 47 tag), not {language!r}")
         values = self.localized(member)
         wanted = language.lower()
         for tag, value in values.items():

@@ -321,6 +321,8 @@ def _claims(payload: bytes, *, kind: str) -> dict[str, object]:
             f"the JWT claims set is not a JSON object: {detail}",
             kind=kind,
         ) from exc
+    if loaded.problems:
+        raise _fail("signed_metadata_malformed", loaded.problems[0].message, kind=kind)
     if loaded.duplicates:
         names = sorted({d.location for d in loaded.duplicates})
         raise _fail(

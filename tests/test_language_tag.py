@@ -12,7 +12,7 @@ from abnf.grammars import rfc5646
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rfcauth import MetadataError, parse_protected_resource_metadata
+from rfcauth import MetadataError, UsageError, parse_protected_resource_metadata
 from rfcauth._language_tag import is_language_tag
 from rfcauth.schema import protected_resource_metadata_schema
 
@@ -109,3 +109,11 @@ def test_the_json_schema_uses_the_same_tags() -> None:
     ]:
         doc = {"resource": "https://r.example", name: 5}  # not a string
         assert schema.is_valid(doc) is not is_translation
+
+
+def test_localized_value_wants_a_str_language() -> None:
+    prm = parse_protected_resource_metadata('{"resource": "https://r.example"}')
+    with pytest.raises(UsageError):
+        prm.localized_value("resource_name", None)  # type: ignore[arg-type]
+    with pytest.raises(UsageError):
+        prm.localized_value("resource", "en")

@@ -456,3 +456,17 @@ def test_declared_members_are_immutable_and_the_model_hashable() -> None:
         copy = asm.to_dict()
         copy["mtls_endpoint_aliases"]["token_endpoint"] = _EVIL  # type: ignore[index]
         assert asm.mtls_endpoint_aliases["token_endpoint"].startswith("https://mtls.")
+
+
+def test_values_without_a_faithful_form_are_listed_with_the_rule_findings() -> None:
+    """The issue asks for all violations: an unpaired surrogate does not hide the others."""
+    text = '{"issuer": "http://as.example", "response_types_supported": [], "x": "\\ud800"}'
+    mapping = {**json.loads(text), "x": float("nan")}
+    for data, odd in (
+        (text, "unpaired_surrogate"),
+        (text.encode(), "unpaired_surrogate"),
+        (mapping, "invalid_json"),
+    ):
+        with pytest.raises(MetadataError) as info:
+            parse_authorization_server_metadata(data)
+        assert {"issuer_not_https", "empty_array", odd} <= info.value.codes
