@@ -13,7 +13,7 @@ import json
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from rfcauth._members import ASM_MEMBERS, BOOL, PRM_MEMBERS, STRINGS, URL
+from rfcauth._members import ASM_MEMBERS, BOOL, PRM_MEMBERS, SCOPES, STRINGS, URL, URL_HTTPS
 
 #: For the tests that draw whole documents (slow to generate): a third of the profile's
 #: examples, so the ci profile stays fast and the fuzz profile still runs thousands.
@@ -54,6 +54,8 @@ def urls(draw: st.DrawFn) -> str:
 
 
 TOKENS = st.from_regex(r"[A-Za-z0-9_:.+-]{1,12}", fullmatch=True)
+# RFC 6749 §3.3 scope-token: every printable ASCII character but space, '"' and '\\'
+SCOPE_TOKENS = st.from_regex(r"[!#-\[\]-~]{1,12}", fullmatch=True)
 ALGS = st.sampled_from(["RS256", "ES256", "PS256", "EdDSA", "HS256"])
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8))
 JSON_VALUES = st.recursive(
@@ -132,9 +134,9 @@ def asm_documents(draw: st.DrawFn) -> dict[str, object]:  # noqa: C901, PLR0912 
         kind = ASM_MEMBERS[name]
         if name.endswith(("_auth_signing_alg_values_supported", "_auth_methods_supported")):
             continue
-        if kind == STRINGS:
-            doc[name] = draw(st.lists(TOKENS, min_size=1, max_size=3))
-        elif kind == URL:
+        if kind in (STRINGS, SCOPES):
+            doc[name] = draw(st.lists(TOKENS | SCOPE_TOKENS, min_size=1, max_size=3))
+        elif kind in (URL, URL_HTTPS):
             doc[name] = draw(urls())
         elif kind == BOOL:
             doc[name] = draw(st.booleans())
@@ -166,7 +168,8 @@ def prm_documents(draw: st.DrawFn) -> dict[str, object]:  # noqa: C901 - one bra
         )
     for name in ("scopes_supported", "resource_signing_alg_values_supported"):
         if draw(st.booleans()):
-            doc[name] = draw(st.lists(ALGS if "alg" in name else TOKENS, min_size=1, max_size=3))
+            items = ALGS if "alg" in name else TOKENS | SCOPE_TOKENS
+            doc[name] = draw(st.lists(items, min_size=1, max_size=3))
     if draw(st.booleans()):
         doc["jwks_uri"] = draw(urls())
     if draw(st.booleans()):

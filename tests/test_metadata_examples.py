@@ -163,6 +163,8 @@ _MINIMAL = b'{"resource": "https://r.example"}'
         (b'{"resource": "https://r.example", "scopes_supported": ["read write"]}', "invalid_scope"),
         (b'{"resource": "https://r.example", "scopes_supported": ["ok", ""]}', "invalid_scope"),
         (b'{"resource": "https://r.example", "scopes_supported": ["\xc3\xa9"]}', "invalid_scope"),
+        (b'{"resource": "https://r.example", "scopes_supported": ["a\\"b"]}', "invalid_scope"),
+        (b'{"resource": "https://r.example", "scopes_supported": ["a\\\\b"]}', "invalid_scope"),
     ],
 )
 def test_bad_input_gives_one_clear_violation(data: bytes, code: str) -> None:
@@ -470,3 +472,34 @@ def test_values_without_a_faithful_form_are_listed_with_the_rule_findings() -> N
         with pytest.raises(MetadataError) as info:
             parse_authorization_server_metadata(data)
         assert {"issuer_not_https", "empty_array", odd} <= info.value.codes
+
+
+def test_the_integer_cap_is_rfcauths_own() -> None:
+    """Not CPython's int_max_str_digits (also 4300), which an application may raise."""
+    text = '{"resource": "https://r.example", "x": -' + "9" * 4_301 + "}"
+    with pytest.raises(MetadataError) as info:
+        parse_protected_resource_metadata(text)
+    [violation] = info.value.violations
+    assert (violation.code, violation.section) == ("invalid_json", "RFC 8259 §6")
+    assert violation.message == "an integer has 4301 digits; the cap is 4300 (rfcauth limit)"
+
+
+@pytest.mark.parametrize(
+    "scope",
+    ["https://graph.microsoft.com/.default", "repo:status", "read!#$%&'()*+,-./:;<=>?@[]^_`{|}~"],
+)
+def test_every_scope_token_character_is_accepted(scope: str) -> None:
+    """RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )."""
+    doc = {"resource": "https://r.example", "scopes_supported": [scope]}
+    for data in (doc, json.dumps(doc).encode()):
+        assert parse_protected_resource_metadata(data).scopes_supported == (scope,)
+
+
+def test_a_repeated_name_says_whether_the_values_were_the_same() -> None:
+    for text, how in [
+        ('{"resource": "https://r.example", "x": 1, "x": 1}', "the same value"),
+        ('{"resource": "https://r.example", "x": 1, "x": 1.0}', "different values"),
+    ]:
+        with pytest.raises(MetadataError) as info:
+            parse_protected_resource_metadata(text)
+        assert info.value.violations[0].message.endswith(f"(with {how})")

@@ -151,7 +151,7 @@ def test_fast_path_agrees_on_arbitrary_documents(doc: dict[str, object], pretty:
     [
         '{"resource": "https://a.example", "resource": "https://a.example"}',
         '{"resource": "https://a.example", "x": {"k": 1, "k": 1}}',
-        '{"resource": "https://a.example", "x": {"k": 1, "k" : 1}}',
+        '{"resource": "https://a.example", "x": {"k": "\\n", "k" : 1}}',
         '{"resource": "https://a.example", "x": NaN}',
         '{"resource": "https://a.example", "x": ' + "[" * 70 + "]" * 70 + "}",
         '{"resource": "https://a.example", "jwks_uri": null}',
@@ -179,6 +179,8 @@ def test_fast_path_declines_subtle_cases(text: str) -> None:
         '{"resource":"https:\\/\\/a.example\\/mcp","resource_name":"\\u30c4\\"x\\""}',
         '{"resource": "https://a.example", "x": {"k": ["\\\\", {"j": "\\"a"}]}}',
         '{"resource": "https://a.example", "bearer_methods_supported": [], "x": null}',
+        # no translations (RFC 5646 tags only): unknown members, which the fast path keeps
+        '{"resource": "https://a.example", "resource_name#": 1, "resource_documentation#x y": 2}',
     ],
 )
 def test_fast_path_accepts_escapes_and_agrees(text: str) -> None:

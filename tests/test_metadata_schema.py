@@ -171,3 +171,17 @@ def test_schema_and_strict_parser_agree_on_url_shapes(url: str) -> None:
     """Host and port as the parser checks them; IPv6 literals only by their alphabet."""
     doc = {"resource": "https://r.example", "jwks_uri": url}
     assert PRM.is_valid(doc) == _accepts(parse_protected_resource_metadata, doc)
+
+
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [
+        ("resource_signing_alg_values_supported", ["RS256", "none"]),  # RFC 9728 §2
+        ("scopes_supported", ["read write"]),  # RFC 6749 §3.3
+        ("scopes_supported", ['a"b']),
+        ("scopes_supported", ["repo:status", "https://graph.microsoft.com/.default"]),
+    ],
+)
+def test_schema_and_strict_parser_agree_on_prm_members(member: str, value: object) -> None:
+    doc = {"resource": "https://r.example", member: value}
+    assert PRM.is_valid(doc) == _accepts(parse_protected_resource_metadata, doc)

@@ -278,11 +278,16 @@ def test_wrong_key_with_the_same_kid() -> None:
 
 def test_no_key_with_the_kid() -> None:
     assert codes(asm_with(sign(CLAIMS)), public_set(RSA, OKP)) == {"signed_metadata_no_key"}
+    # the signing key itself, filed under another kid, is not a candidate either
+    renamed = ECKey.import_key(EC.as_dict(private=False) | {"kid": "zzz"})
+    assert codes(asm_with(sign(CLAIMS)), public_set(renamed)) == {"signed_metadata_no_key"}
 
 
 def test_keys_for_another_use_are_not_candidates() -> None:
     enc = ECKey.import_key(EC.as_dict(private=False) | {"use": "enc"})
     assert codes(asm_with(sign(CLAIMS)), public_set(enc)) == {"signed_metadata_no_key"}
+    encrypt_only = ECKey.import_key(EC.as_dict(private=False) | {"key_ops": ["encrypt"]})
+    assert codes(asm_with(sign(CLAIMS)), public_set(encrypt_only)) == {"signed_metadata_no_key"}
     verify_only = ECKey.import_key(EC.as_dict(private=False) | {"key_ops": ["verify"]})
     assert verify_signed_metadata(asm_with(sign(CLAIMS)), public_set(verify_only))
     other_alg = ECKey.import_key(EC.as_dict(private=False) | {"alg": "ES384"})

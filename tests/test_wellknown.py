@@ -105,6 +105,13 @@ def test_authorization_server_metadata_urls(issuer: str, expected: list[str]) ->
                 (f"https://r.example.com{_PRM}", "https://r.example.com"),
             ],
         ),
+        (
+            "https://r.example.com/mcp?",  # an empty query is still a query (RFC 3986 §3.4)
+            [
+                (f"https://r.example.com{_PRM}/mcp?", "https://r.example.com/mcp?"),
+                (f"https://r.example.com{_PRM}", "https://r.example.com"),
+            ],
+        ),
     ],
 )
 def test_protected_resource_metadata_urls(resource: str, expected: list[tuple[str, str]]) -> None:
