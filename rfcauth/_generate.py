@@ -122,10 +122,15 @@ def _char(code: int, *, in_class: bool) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Regex:
-    """A regex fragment; `atomic` when a quantifier can follow it without a group."""
+    """A regex fragment.
+
+    `atomic` when it needs no group inside a sequence; `quantified` when it ends in a quantifier,
+    so that a second one needs a group (``X{1,4}?`` would be lazy, not optional).
+    """
 
     text: str
     atomic: bool
+    quantified: bool = False
 
 
 _Fragment = _Chars | _Regex
@@ -138,6 +143,13 @@ def _as_regex(fragment: _Fragment) -> _Regex:
 
 
 def _group(fragment: _Fragment) -> str:
+    """`fragment` ready for a quantifier."""
+    regex = _as_regex(fragment)
+    return regex.text if regex.atomic and not regex.quantified else f"(?:{regex.text})"
+
+
+def _in_sequence(fragment: _Fragment) -> str:
+    """`fragment` ready to be concatenated with others."""
     regex = _as_regex(fragment)
     return regex.text if regex.atomic else f"(?:{regex.text})"
 
@@ -206,10 +218,10 @@ def compile_node(  # noqa: C901, PLR0911, PLR0912 -- one branch per ABNF operato
             elif capture:
                 parts.append(f"(?P<{capture}>{_as_regex(compile_node(part)).text})")
             else:
-                parts.append(_group(compile_node(part)))
+                parts.append(_in_sequence(compile_node(part)))
         return _Regex("".join(parts), atomic=False)
     if isinstance(node, Option):
-        return _Regex(f"{_group(compile_node(node.alternation))}?", atomic=True)
+        return _Regex(f"{_group(compile_node(node.alternation))}?", atomic=True, quantified=True)
     if isinstance(node, Repetition):
         low, high = node.repeat.min, node.repeat.max
         if high == 0:
@@ -217,7 +229,8 @@ def compile_node(  # noqa: C901, PLR0911, PLR0912 -- one branch per ABNF operato
         unrolled = _unrolled(node) if (low, high) == (0, None) else None
         if unrolled is not None:
             return unrolled
-        return _Regex(f"{_group(compile_node(node.element))}{_quantifier(low, high)}", atomic=True)
+        quantified = f"{_group(compile_node(node.element))}{_quantifier(low, high)}"
+        return _Regex(quantified, atomic=True, quantified=True)
     if isinstance(node, Prose):  # pragma: no cover -- grammars use prose only as 0<...>
         raise TypeError("prose-val cannot be compiled to a regex")
     raise TypeError(f"unknown abnf node {node!r}")  # pragma: no cover

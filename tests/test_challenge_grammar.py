@@ -71,3 +71,15 @@ def test_structural_rules_are_quoted_not_compiled() -> None:
     assert not hasattr(_abnf, "CHALLENGE")
     text = (ROOT / "rfcauth" / "_abnf.py").read_text("utf-8")
     assert "# challenge   = auth-scheme [ 1*SP ( token68 /" in text
+
+
+def test_an_optional_repetition_stays_optional() -> None:
+    """``[ h16 ]`` (h16 = 1*4HEXDIG) must compile to ``(?:X{1,4})?``, not the lazy ``X{1,4}?``.
+
+    The lazy form needs at least one digit, so RFC 3986's IP-literal lost ``[::1:2:3:4:5:6]``.
+    """
+    assert "}?" not in "".join(getattr(_abnf, name) for name in _abnf.__all__)
+    for address in ("::1:2:3:4:5:6", "1::", "::", "::ffff:192.0.2.1", "2001:db8::8:800:200c:417a"):
+        assert re.fullmatch(_abnf.IP_LITERAL, f"[{address}]"), address
+    for bad in (":::", "1:2:3:4:5:6:7:8:9", "12345::", "::1::"):
+        assert re.fullmatch(_abnf.IP_LITERAL, f"[{bad}]") is None, bad
