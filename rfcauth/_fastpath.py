@@ -64,6 +64,7 @@ from rfcauth._uri_syntax import (
     FAST_RESOURCE,
     FAST_URL,
     absolute_url_problem,
+    whole,
 )
 
 if TYPE_CHECKING:
@@ -88,14 +89,10 @@ _ALG_LISTS: Final = tuple(
 )
 
 
-def _whole(pattern: re.Pattern[str]) -> str:
-    return f"^(?:{pattern.pattern})$"
-
-
 def _string(pattern: re.Pattern[str] | None = None) -> cs.CoreSchema:
     if pattern is None:
         return cs.str_schema(strict=True)
-    return cs.str_schema(strict=True, pattern=_whole(pattern))
+    return cs.str_schema(strict=True, pattern=whole(pattern))
 
 
 def _strings(item: cs.CoreSchema, *, min_length: int = 1) -> cs.CoreSchema:

@@ -31,10 +31,9 @@ from pydantic import (
 from pydantic_core import core_schema as cs
 
 from rfcauth._errors import Violation  # noqa: TC001 - pydantic resolves the annotation
-from rfcauth._uri_syntax import FAST_HTTPS_URL, FAST_ISSUER, FAST_RESOURCE, FAST_URL
+from rfcauth._uri_syntax import FAST_HTTPS_URL, FAST_ISSUER, FAST_RESOURCE, FAST_URL, whole
 
 if TYPE_CHECKING:
-    import re
     from collections.abc import Iterator
 
 __all__ = [
@@ -56,18 +55,14 @@ Str = Annotated[str, Strict()]
 Bool = Annotated[bool, Strict()]
 
 
-def _whole(pattern: re.Pattern[str]) -> str:
-    return f"^(?:{pattern.pattern})$"
-
-
 # an absolute http(s) URL, exactly as received
-Url = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_URL))]
+Url = Annotated[str, Strict(), StringConstraints(pattern=whole(FAST_URL))]
 # an absolute https URL
-HttpsUrl = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_HTTPS_URL))]
+HttpsUrl = Annotated[str, Strict(), StringConstraints(pattern=whole(FAST_HTTPS_URL))]
 # RFC 8414 §2 issuer identifier: https, no query, no fragment
-Issuer = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_ISSUER))]
+Issuer = Annotated[str, Strict(), StringConstraints(pattern=whole(FAST_ISSUER))]
 # RFC 9728 §1.2 resource identifier: https, no fragment
-Resource = Annotated[str, Strict(), StringConstraints(pattern=_whole(FAST_RESOURCE))]
+Resource = Annotated[str, Strict(), StringConstraints(pattern=whole(FAST_RESOURCE))]
 
 
 class UrlMap(Mapping[str, str]):

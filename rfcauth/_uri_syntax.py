@@ -7,10 +7,11 @@ rewrites a URL: it only splits one into its RFC 3986 components to answer questi
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Final
+
+from rfcauth._abnf import IP_LITERAL, PORT
 
 __all__ = [
     "FAST_HTTPS_URL",
@@ -21,6 +22,7 @@ __all__ = [
     "absolute_url_problem",
     "is_loopback_host",
     "split_uri",
+    "whole",
 ]
 
 # RFC 3986 Appendix B: the regular expression for breaking down a well-formed URI reference
@@ -37,19 +39,18 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # "https://good.example\\@evil.example" names a different host for them than for RFC 3986.
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")
 
-# RFC 3986 §3.2.2: IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ); §3.2.3:
-# port = *DIGIT.
-_IP_FUTURE = re.compile(r"[Vv][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+")
-_PORT = re.compile(r"[0-9]*")
+# RFC 3986 §3.2.2 IP-literal and §3.2.3 port, from grammars/rfc3986-uri.abnf.
+_IP_LITERAL = re.compile(IP_LITERAL)
+_PORT = re.compile(PORT)
 
 # Fast shapes: the common, valid ``http(s)://host[:port]...`` forms, checked with one match.
 # Each accepts a subset of what the detailed checks accept (a property test checks that); a
 # string that does not match gets the detailed check, which says what, if anything, is wrong.
-# IP literals are left to the detailed check, which asks the `ipaddress` module.
+# The JSON Schema export uses them too (rfcauth.schema).
 _NOT_URI = r"\x00-\x20\x7f\\"
 _AUTHORITY = (
-    rf"[^{_NOT_URI}/?#@\[\]:]+"  # reg-name / IPv4address
-    r"(?::[0-9]*)?"  # port
+    rf"(?:{IP_LITERAL}|[^{_NOT_URI}/?#@\[\]:]+)"  # IP-literal / reg-name / IPv4address
+    rf"(?::{PORT})?"
 )
 _HTTPS = "[Hh][Tt][Tt][Pp][Ss]"
 #: absolute http(s) URL
@@ -60,6 +61,12 @@ FAST_HTTPS_URL: Final = re.compile(rf"{_HTTPS}://{_AUTHORITY}(?:[/?#][^{_NOT_URI
 FAST_ISSUER: Final = re.compile(rf"{_HTTPS}://{_AUTHORITY}(?:/[^{_NOT_URI}?#]*)?")
 #: resource identifier: https, no fragment
 FAST_RESOURCE: Final = re.compile(rf"{_HTTPS}://{_AUTHORITY}(?:[/?][^{_NOT_URI}#]*)?")
+
+
+def whole(pattern: re.Pattern[str]) -> str:
+    """`pattern` anchored at both ends, for engines that search (pydantic-core, JSON Schema)."""
+    return f"^(?:{pattern.pattern})$"
+
 
 # 127.0.0.0/8 written as a dotted quad (RFC 1122 §3.2.1.3).
 _IPV4_LOOPBACK = re.compile(r"127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}")
@@ -153,24 +160,11 @@ def _ip_literal_problem(hostport: str) -> str | None:
     literal, closed, rest = hostport[1:].partition("]")
     if not closed:
         return f"has an IP literal without its closing ']': {hostport!r}"
-    if not _is_ip_literal(literal):
+    if _IP_LITERAL.fullmatch(f"[{literal}]") is None:
         return f"has a malformed IP literal [{literal}]"
     if rest and not rest.startswith(":"):
         return f"has {rest!r} after the IP literal [{literal}]"
     return None
-
-
-def _is_ip_literal(literal: str) -> bool:
-    """RFC 3986 §3.2.2: an IPv6 address (RFC 4291 §2.2 text form, no zone) or an IPvFuture."""
-    if _IP_FUTURE.fullmatch(literal) is not None:
-        return True
-    if not literal.isascii() or "%" in literal:
-        return False
-    try:
-        ipaddress.IPv6Address(literal)
-    except ValueError:
-        return False
-    return True
 
 
 def is_loopback_host(host: str) -> bool:

@@ -42,6 +42,7 @@ from rfcauth._members import (
     URL_MAP,
 )
 from rfcauth._rules import RULES
+from rfcauth._uri_syntax import FAST_HTTPS_URL, FAST_ISSUER, FAST_RESOURCE, FAST_URL, whole
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -51,36 +52,22 @@ __all__ = ["authorization_server_metadata_schema", "main", "protected_resource_m
 JsonObject = dict[str, object]
 
 _DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
-_HTTP: Final = "[Hh][Tt][Tt][Pp]"
-_S: Final = "[Ss]"
-# The host and port a client connects to, as rfcauth checks them (RFC 3986 §3.2.2-§3.2.3, no
-# userinfo: RFC 9110 §4.2.4); IPv6 literals by their alphabet only. No character of a URL is a
-# control, space or backslash.
-_NOT_URI: Final = r"\x00-\x20\x7f\\"
-_HOST_PORT: Final = (
-    r"(?:\[[0-9A-Fa-f:.]+\]|\[[Vv][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]"
-    rf"|[^{_NOT_URI}/?#@\[\]:]+)(?::[0-9]*)?"
-)
-_URL: Final[JsonObject] = {
-    "type": "string",
-    "format": "uri",
-    "pattern": f"^{_HTTP}{_S}?://{_HOST_PORT}(?:[/?#][^{_NOT_URI}]*)?$",
-}
+_URL: Final[JsonObject] = {"type": "string", "format": "uri", "pattern": whole(FAST_URL)}
 _HTTPS_URL: Final[JsonObject] = {
     "type": "string",
     "format": "uri",
-    "pattern": f"^{_HTTP}{_S}://{_HOST_PORT}(?:[/?#][^{_NOT_URI}]*)?$",
+    "pattern": whole(FAST_HTTPS_URL),
 }
 _ISSUER: Final[JsonObject] = {
     "type": "string",
     "format": "uri",
-    "pattern": f"^{_HTTP}{_S}://{_HOST_PORT}(?:/[^{_NOT_URI}?#]*)?$",
+    "pattern": whole(FAST_ISSUER),
     "description": "RFC 8414 §2 issuer identifier: https, no query, no fragment.",
 }
 _RESOURCE: Final[JsonObject] = {
     "type": "string",
     "format": "uri",
-    "pattern": f"^{_HTTP}{_S}://{_HOST_PORT}(?:[/?][^{_NOT_URI}#]*)?$",
+    "pattern": whole(FAST_RESOURCE),
     "description": "RFC 9728 §1.2 resource identifier: https, no fragment.",
 }
 _JWT_METHODS: Final = ["private_key_jwt", "client_secret_jwt"]

@@ -164,11 +164,13 @@ def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
         "https://r.example\\@evil.example/jwks",  # a backslash
         "https://r.example:https/jwks",  # a port that is not a number
         "https://[::1/jwks",  # an unclosed IP literal
+        "https://[:::::]/jwks",  # IPv6 alphabet, no IPv6 address
+        "https://[::1:2:3:4:5:6]/jwks",
         "https://r]example/jwks",
     ],
 )
 def test_schema_and_strict_parser_agree_on_url_shapes(url: str) -> None:
-    """Host and port as the parser checks them; IPv6 literals only by their alphabet."""
+    """Host and port as the parser checks them (the schema uses the parser's URL shapes)."""
     doc = {"resource": "https://r.example", "jwks_uri": url}
     assert PRM.is_valid(doc) == _accepts(parse_protected_resource_metadata, doc)
 
