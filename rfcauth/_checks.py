@@ -28,7 +28,7 @@ from typing import Final
 from rfcauth._abnf import SCOPE_TOKEN
 from rfcauth._errors import Violation
 from rfcauth._jws import jws_problem
-from rfcauth._language_tag import is_language_tag
+from rfcauth._language_tag import translated_member
 from rfcauth._members import (
     ASM_MEMBERS,
     ASM_SIGNING_ALG_LISTS,
@@ -36,7 +36,6 @@ from rfcauth._members import (
     ISSUER,
     ISSUERS,
     JWS,
-    LOCALIZABLE,
     PRM_MEMBERS,
     RESOURCE,
     RESOURCES,
@@ -342,8 +341,8 @@ def _check_tagged(out: Findings, name: str, value: object, checkers: dict[str, _
     Any other name with a ``#`` is an unknown member (§3.2), left unchecked. True when `name`
     is a translation.
     """
-    base, _, tag = name.partition("#")
-    if base not in LOCALIZABLE or not is_language_tag(tag):
+    base = translated_member(name)
+    if base is None:
         return False
     if value is None:
         out.tolerate("null_member", "wrong_type", _ptr(name), "is null; omit the member")

@@ -37,7 +37,7 @@ from rfcauth._abnf import SCOPE_TOKEN
 from rfcauth._asm import AuthorizationServerMetadata
 from rfcauth._jsonload import MAX_DEPTH
 from rfcauth._jws import jws_problem
-from rfcauth._language_tag import is_language_tag
+from rfcauth._language_tag import translated_member
 from rfcauth._members import (
     ASM_MEMBERS,
     ASM_SIGNING_ALG_LISTS,
@@ -45,7 +45,6 @@ from rfcauth._members import (
     ISSUER,
     ISSUERS,
     JWS,
-    LOCALIZABLE,
     PRM_MEMBERS,
     RESOURCE,
     RESOURCES,
@@ -343,8 +342,8 @@ def _tagged_problem(extra: dict[str, object]) -> bool:
     """True when an RFC 9728 §2.1 language-tagged member (``resource_name#ja``) would fail."""
     translations = set()
     for name, value in extra.items():
-        base, tagged, tag = name.partition("#")
-        if tagged and base in LOCALIZABLE and is_language_tag(tag):
+        base = translated_member(name)
+        if base is not None:
             if name.lower() in translations:
                 return True  # RFC 5646 §2.1.1: #de and #DE are one member
             translations.add(name.lower())

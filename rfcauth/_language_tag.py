@@ -16,8 +16,9 @@ import re
 from typing import Final
 
 from rfcauth._abnf import LANGUAGE_TAG
+from rfcauth._members import LOCALIZABLE
 
-__all__ = ["LANGUAGE_TAG", "is_language_tag"]
+__all__ = ["LANGUAGE_TAG", "is_language_tag", "translated_member"]
 
 _TAG: Final = re.compile(f"(?:{LANGUAGE_TAG})")
 
@@ -29,3 +30,13 @@ def is_language_tag(tag: str) -> bool:
     [True, True, True, True, False, False]
     """
     return tag.isascii() and _TAG.fullmatch(tag) is not None
+
+
+def translated_member(name: str) -> str | None:
+    """The human-readable member that `name` translates (RFC 9728 §2.1), else `None`.
+
+    >>> translated_member("resource_name#ja"), translated_member("resource_name#")
+    ('resource_name', None)
+    """
+    base, tagged, tag = name.partition("#")
+    return base if tagged and base in LOCALIZABLE and is_language_tag(tag) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rfcauth._errors import UsageError
-from rfcauth._language_tag import is_language_tag
+from rfcauth._language_tag import translated_member
 from rfcauth._members import LOCALIZABLE
 from rfcauth._model_base import (
     Bool,
@@ -74,11 +74,9 @@ class ProtectedResourceMetadata(MetadataModel):
         untagged = getattr(self, member)
         if untagged is not None:
             values[""] = untagged
-        prefix = member + "#"
         for name, value in (self.model_extra or {}).items():
-            tag = name[len(prefix) :]
-            if name.startswith(prefix) and isinstance(value, str) and is_language_tag(tag):
-                values[tag] = value
+            if isinstance(value, str) and translated_member(name) == member:
+                values[name[len(member) + 1 :]] = value
         return values
 
     def localized_value(self, member: str, language: str) -> str | None:

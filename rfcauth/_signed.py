@@ -45,7 +45,7 @@ from rfcauth._asm import AuthorizationServerMetadata
 from rfcauth._errors import MetadataError, UsageError, Violation
 from rfcauth._jsonload import load_document
 from rfcauth._jws import jws_problem
-from rfcauth._language_tag import is_language_tag
+from rfcauth._language_tag import translated_member
 from rfcauth._members import LOCALIZABLE
 from rfcauth._metadata import (
     parse_authorization_server_metadata,
@@ -426,20 +426,16 @@ def _when(timestamp: float) -> str:
         return repr(timestamp)
 
 
-def _item(name: str) -> str:
-    """The human-readable member `name` is a form of (RFC 9728 §2.1), or `name` itself."""
-    base, tagged, tag = name.partition("#")
-    return base if tagged and is_language_tag(tag) else name
-
-
 def _apply(metadata: _M, claims: Mapping[str, object], *, strict: bool) -> _M:
     """The plain document with the signed claims laid over it, checked by the parse function."""
     kind = metadata._kind  # noqa: SLF001
     signed = {k: v for k, v in claims.items() if k not in _NOT_MERGED}
     # RFC 9728 §2.1: resource_name and resource_name#de are one item in two languages; a signed
     # item replaces every plain form of it, so an unsigned translation cannot stand beside it.
-    items = {_item(k) for k in signed} & LOCALIZABLE
-    merged = {k: v for k, v in metadata.to_dict().items() if _item(k) not in items}
+    items = {translated_member(k) or k for k in signed} & LOCALIZABLE
+    merged = {
+        k: v for k, v in metadata.to_dict().items() if (translated_member(k) or k) not in items
+    }
     merged.update(signed)
     merged_kind = f"{kind} with its signed_metadata applied"
     try:
