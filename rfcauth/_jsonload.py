@@ -33,7 +33,6 @@ from rfcauth._errors import MetadataError, UsageError, Violation
 __all__ = [
     "DEFAULT_MAX_SIZE",
     "MAX_DEPTH",
-    "Duplicate",
     "LoadedDocument",
     "load_document",
     "pointer",
@@ -64,21 +63,11 @@ def pointer(*tokens: str | int) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Duplicate:
-    """A member name that occurs more than once in one JSON object."""
-
-    location: str
-    name: str
-    same_value: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class LoadedDocument:
     """The decoded top-level object and the duplicate names found anywhere in it."""
 
     members: dict[str, object]
-    duplicates: tuple[Duplicate, ...]
-    more_duplicates: int = 0  # repeated names found beyond the first `MAX_LISTED`
+    duplicates: tuple[Violation, ...]  # repeated names (RFC 8259 §4), `MAX_LISTED` at most
     # values that are JSON syntax but have no faithful form (unpaired surrogates; a mapping's
     # non-JSON values), listed with the rule findings rather than instead of them
     problems: tuple[Violation, ...] = ()
@@ -237,10 +226,7 @@ def _from_text(text: str, *, kind: str, section: str) -> LoadedDocument:
         problems = _unpaired_surrogates(value)
     if _duplicate_events[0] == events_before:
         return LoadedDocument(members=value, duplicates=(), problems=problems)
-    duplicates, more = _collect_duplicates(value)
-    return LoadedDocument(
-        members=value, duplicates=duplicates, more_duplicates=more, problems=problems
-    )
+    return LoadedDocument(members=value, duplicates=_duplicates(value), problems=problems)
 
 
 def _check_depth(root: object, *, kind: str) -> None:
@@ -286,12 +272,12 @@ class _Listing:
         else:
             self.more[code, section] = self.more.get((code, section), 0) + 1
 
-    def all(self) -> list[Violation]:
+    def all(self, more: str = "findings like the above") -> tuple[Violation, ...]:
         listed = sorted(self.violations, key=lambda v: v.location)
         for (code, section), count in self.more.items():
-            message = f"{count} more findings like the above (only {MAX_LISTED} are listed)"
+            message = f"{count} more {more} (only {MAX_LISTED} are listed)"
             listed.append(Violation(location="", code=code, section=section, message=message))
-        return listed
+        return tuple(listed)
 
 
 def _unpaired_surrogates(root: object) -> tuple[Violation, ...]:
@@ -301,42 +287,34 @@ def _unpaired_surrogates(root: object) -> tuple[Violation, ...]:
     while stack:
         node, path = stack.pop()
         if isinstance(node, str):
-            if _SURROGATE.search(node) is not None:
-                listing.add(path, *_surrogate(f"the string {ascii(node)[:80]}"))
+            _check_string(node, path, "the string", listing)
         elif isinstance(node, dict):
-            for name, child in node.items():
-                if _SURROGATE.search(name) is not None:  # no pointer to it: the parent's
-                    listing.add(path, *_surrogate(f"the member name {ascii(name)[:80]}"))
-                else:
+            for name, child in node.items():  # a bad name is reported at its parent
+                if _check_string(name, path, "the member name", listing):
                     stack.append((child, (path, name)))
         elif isinstance(node, list):
             stack.extend((child, (path, i)) for i, child in enumerate(node))
-    return tuple(listing.all())
+    return listing.all()
 
 
-def _collect_duplicates(root: object) -> tuple[tuple[Duplicate, ...], int]:
-    """The first `MAX_LISTED` repeated names (by location) and how many more there are."""
-    found: list[Duplicate] = []
-    more = 0
+def _duplicates(root: object) -> tuple[Violation, ...]:
+    """A finding for each repeated member name in `root` (RFC 8259 §4)."""
+    listing = _Listing()
     stack: list[tuple[object, _Path]] = [(root, None)]
     while stack:
         current, path = stack.pop()
         if isinstance(current, dict):
             if isinstance(current, _DuplicateMarkedDict):
                 for name, values in current.repeated.items():
-                    if len(found) == MAX_LISTED:
-                        more += 1
-                        continue
                     first = values[0]
                     same = all(v == first and type(v) is type(first) for v in values)
-                    found.append(
-                        Duplicate(location=_where((path, name)), name=name, same_value=same)
-                    )
+                    how = "the same value" if same else "different values"
+                    message = f"member {name[:80]!r} occurs more than once (with {how})"
+                    listing.add((path, name), "duplicate_member", "RFC 8259 §4", message)
             stack.extend((v, (path, k)) for k, v in current.items())
         elif isinstance(current, list):
             stack.extend((v, (path, i)) for i, v in enumerate(current))
-    found.sort(key=lambda d: d.location)
-    return tuple(found), more
+    return listing.all(more="member names occur more than once")
 
 
 def _json_type(value: object) -> str:
@@ -359,19 +337,15 @@ def _from_mapping(data: Mapping[object, object], *, kind: str) -> LoadedDocument
     members = _convert(data, None, 1, listing, kind=kind)
     if not isinstance(members, dict):  # pragma: no cover - a Mapping converts to a dict
         _fail("not_an_object", "the document is not an object", kind=kind, section="RFC 8259")
-    return LoadedDocument(members=members, duplicates=(), problems=tuple(listing.all()))
-
-
-def _surrogate(what: str) -> tuple[str, str, str]:
-    """(code, section, message) for a string or name with an unpaired surrogate."""
-    return ("unpaired_surrogate", "RFC 8259 §8.2", f"{what} {_UNPAIRED}")
+    return LoadedDocument(members=members, duplicates=(), problems=listing.all())
 
 
 def _check_string(value: str, path: _Path, what: str, listing: _Listing) -> bool:
     """False (and a finding) when `value` holds an unpaired surrogate (RFC 8259 §8.2)."""
     if value.isascii() or _SURROGATE.search(value) is None:
         return True
-    listing.add(path, *_surrogate(f"{what} {ascii(value)[:80]}"))
+    message = f"{what} {ascii(value)[:80]} {_UNPAIRED}"
+    listing.add(path, "unpaired_surrogate", "RFC 8259 §8.2", message)
     return False
 
 

@@ -24,7 +24,7 @@ from rfcauth._checks import Findings, check_asm, check_prm
 from rfcauth._errors import MetadataError, UsageError
 from rfcauth._fastpath import fast_asm as _fast_asm
 from rfcauth._fastpath import fast_prm as _fast_prm
-from rfcauth._jsonload import DEFAULT_MAX_SIZE, MAX_LISTED, load_document
+from rfcauth._jsonload import DEFAULT_MAX_SIZE, load_document
 from rfcauth._prm import ProtectedResourceMetadata
 
 if TYPE_CHECKING:
@@ -53,20 +53,7 @@ def _expect_str(name: str, value: object) -> None:
 
 
 def _finish(model: type[_M], loaded: LoadedDocument, findings: Findings) -> _M:
-    for dup in loaded.duplicates:
-        how = "the same value" if dup.same_value else "different values"
-        findings.error(
-            dup.location,
-            "duplicate_member",
-            f"member {dup.name[:80]!r} occurs more than once (with {how})",
-        )
-    if loaded.more_duplicates:
-        findings.error(
-            "",
-            "duplicate_member",
-            f"{loaded.more_duplicates} more member names occur more than once "
-            f"(only {MAX_LISTED} are listed)",
-        )
+    findings.errors.extend(loaded.duplicates)
     findings.errors.extend(loaded.problems)
     if findings.errors:
         raise MetadataError(findings.errors, kind=model._kind)  # noqa: SLF001
