@@ -64,8 +64,8 @@ __all__ = ["ASM", "PRM", "Findings", "check_asm", "check_prm"]
 ASM = "asm"
 PRM = "prm"
 
+_SCOPE_TOKEN: Final = re.compile(SCOPE_TOKEN)  # RFC 6749 §3.3
 # RFC 8414 §2: "If omitted, the default value is ["authorization_code", "implicit"]."
-_SCOPE_TOKEN: Final = re.compile(SCOPE_TOKEN)
 _DEFAULT_GRANT_TYPES: Final = ("authorization_code", "implicit")
 _JWT_AUTH_METHODS: Final = frozenset({"private_key_jwt", "client_secret_jwt"})
 # OpenID Connect Discovery 1.0 §3 members that mark a document as an OpenID provider's.

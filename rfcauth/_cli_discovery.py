@@ -42,15 +42,6 @@ EXIT_INVALID = 1
 EXIT_DISCOVERY_FAILED = 3
 
 
-def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from None
-
-
 def _read_body(path: str) -> bytes | str:
     """The document as received: bytes, so that the parser judges the encoding and the size."""
     if path == "-":
@@ -63,9 +54,9 @@ def _read_body(path: str) -> bytes | str:
 
 
 def _read_json(path: str) -> Any:  # noqa: ANN401 - arbitrary JSON
-    text = _read_text(path)
+    body = _read_body(path)
     try:
-        return json.loads(text)
+        return json.loads(body)  # bytes: UTF-8 (or -16/-32) as RFC 8259 §8.1 allows
     except ValueError as exc:
         raise UsageError(f"{path}: not JSON ({exc})") from None
     except RecursionError:
