@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 regenerate: $(STAMP)
-	$(BIN)/python -m rfcauth._generate
+	$(BIN)/python -m rfcauth.grammar._generate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

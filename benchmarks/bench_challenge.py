@@ -1,6 +1,6 @@
 """WWW-Authenticate parsing: rfcauth against its reference parser and its peers.
 
-One process, one corpus (rfcauth's built-in real-world headers, rfcauth/_examples.py):
+One process, one corpus (rfcauth's built-in real-world headers, rfcauth/challenge/_examples.py):
 
 * rfcauth fast parser, strict and lenient (all challenges, all params, duplicate check);
 * rfcauth reference parser (the abnf package running grammars/*.abnf);
@@ -24,7 +24,7 @@ import timeit
 from typing import TYPE_CHECKING
 
 from rfcauth import ChallengeParseError, parse_www_authenticate, reference, scan_www_authenticate
-from rfcauth._examples import EXAMPLES
+from rfcauth.challenge._examples import EXAMPLES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -112,21 +112,26 @@ def compare(corpus: list[str], title: str, *, quick: bool) -> dict[str, float]:
         ),
     }
     ref(corpus[0])  # load the grammar outside the measurement
-    rows["rfcauth.reference (abnf)"] = per_header_us(
+    rows["rfcauth.grammar.reference (abnf)"] = per_header_us(
         ref, corpus, number=1 if quick else 3, repeat=2 if quick else 3
     )
     for name, func in peers().items():
         rows[name] = per_header_us(func, corpus, number=number, repeat=repeat)
     base = rows["rfcauth parse_www_authenticate (strict)"]
     mean = round(statistics.mean(len(h) for h in corpus))
-    print(f"\n{title}: {len(corpus)} headers from rfcauth/_examples.py, mean {mean} chars")
+    print(
+        f"\n{title}: {len(corpus)} headers from rfcauth/challenge/_examples.py, mean {mean} chars"
+    )
     print(f"{'parser':45} {'us/header':>10} {'x rfcauth':>10}")
     for name, us in rows.items():
         print(f"{name:45} {us:10.2f} {us / base:10.2f}")
     werkzeug = rows.get("werkzeug WWWAuthenticate.from_header")
     if werkzeug:
         print(f"rfcauth / werkzeug = {base / werkzeug:.2f} (target <= 0.33)")
-    print(f"reference / rfcauth = {rows['rfcauth.reference (abnf)'] / base:.0f} (target >= 200)")
+    print(
+        f"reference / rfcauth = {rows['rfcauth.grammar.reference (abnf)'] / base:.0f}"
+        " (target >= 200)"
+    )
     return rows
 
 

@@ -14,7 +14,7 @@ import statistics
 import timeit
 
 from rfcauth import DiscoveryContext, Fetched, ResourceResponse, next_action
-from rfcauth._scenarios import load_scenarios
+from rfcauth.discovery._scenarios import load_scenarios
 
 
 def _time(fn, number: int, repeat: int) -> float:

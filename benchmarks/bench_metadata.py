@@ -113,7 +113,7 @@ def split(kind: str, *, number: int, rounds: int) -> None:
     """
     from mcp.shared.auth import OAuthMetadata, ProtectedResourceMetadata  # noqa: PLC0415
 
-    from rfcauth import _fastpath  # noqa: PLC0415
+    from rfcauth.metadata import _fastpath  # noqa: PLC0415
 
     validator = _fastpath._ASM_VALIDATOR if kind == "asm" else _fastpath._PRM_VALIDATOR
     sdk = OAuthMetadata if kind == "asm" else ProtectedResourceMetadata

@@ -2,9 +2,16 @@
 
 Parse ``WWW-Authenticate`` (RFC 9110 §11, RFC 6750 §3, RFC 9728 §5.1), validate RFC 8414 /
 RFC 9728 metadata, and decide the next discovery step without touching the network.
+
+Every public name is also importable from its layer (``rfcauth.challenge``,
+``rfcauth.metadata``, ``rfcauth.discovery``). This module resolves them lazily (PEP 562), so
+``import rfcauth`` builds no pydantic model and compiles no pattern until a name is used.
 """
 
 from __future__ import annotations
+
+import importlib
+import typing
 
 from rfcauth._errors import (
     ChallengeParseError,
@@ -14,70 +21,133 @@ from rfcauth._errors import (
     Violation,
 )
 
-# --- challenge parsing (issue 2) -----------------------------------------------------------
-# isort: split
-from rfcauth._challenge import TOLERANCES as CHALLENGE_TOLERANCES
-from rfcauth._challenge import (
-    BearerChallenge,
-    BearerError,
-    BearerProblem,
-    Challenge,
-    ChallengeScan,
-    SkippedChallenge,
-    Tolerance,
-    Tolerated,
-    format_www_authenticate,
-    parse_www_authenticate,
-    scan_www_authenticate,
-)
-
-# --- end challenge parsing ------------------------------------------------------------------
-
-# --- metadata (issue 3) --------------------------------------------------------------------
-# isort: split
-from rfcauth._asm import AuthorizationServerMetadata
-from rfcauth._mcp_profile import check_mcp_profile
-from rfcauth._metadata import (
-    parse_authorization_server_metadata,
-    parse_protected_resource_metadata,
-)
-from rfcauth._prm import ProtectedResourceMetadata
-from rfcauth._rules import RULES as METADATA_RULES
-from rfcauth._rules import TOLERANCES as METADATA_TOLERANCES
-from rfcauth._wellknown import (
-    WellKnownUrl,
-    authorization_server_metadata_urls,
-    protected_resource_metadata_urls,
-)
-
-# --- end metadata ---------------------------------------------------------------------------
-
-# --- signed metadata (issue 3) -------------------------------------------------------------
-# isort: split
-from rfcauth._signed import DEFAULT_SIGNED_METADATA_ALGORITHMS, verify_signed_metadata
-
-# --- end signed metadata --------------------------------------------------------------------
-
-# --- discovery (issue 4) -------------------------------------------------------------------
-# isort: split
-from rfcauth._actions import (
-    Action,
-    Authorize,
-    Fail,
-    FetchResourceMetadata,
-    FetchServerMetadata,
-    NoAuthorizationNeeded,
-    Note,
-    Registration,
-)
-from rfcauth._discovery import next_action
-from rfcauth._inputs import DiscoveryContext, Fetched, ResourceResponse
-from rfcauth._policy import ClientOptions, Policy
-from rfcauth._simulate import Exchange, Plan, simulate
-
-# --- end discovery --------------------------------------------------------------------------
+if typing.TYPE_CHECKING:
+    from rfcauth.challenge import TOLERANCES as CHALLENGE_TOLERANCES
+    from rfcauth.challenge import (
+        BearerChallenge,
+        BearerError,
+        BearerProblem,
+        Challenge,
+        ChallengeScan,
+        SkippedChallenge,
+        Tolerance,
+        Tolerated,
+        format_www_authenticate,
+        parse_www_authenticate,
+        scan_www_authenticate,
+    )
+    from rfcauth.discovery import (
+        Action,
+        Authorize,
+        ClientOptions,
+        DiscoveryContext,
+        Exchange,
+        Fail,
+        Fetched,
+        FetchResourceMetadata,
+        FetchServerMetadata,
+        NoAuthorizationNeeded,
+        Note,
+        Plan,
+        Policy,
+        Registration,
+        ResourceResponse,
+        next_action,
+        simulate,
+    )
+    from rfcauth.metadata import (
+        DEFAULT_SIGNED_METADATA_ALGORITHMS,
+        AuthorizationServerMetadata,
+        ProtectedResourceMetadata,
+        WellKnownUrl,
+        authorization_server_metadata_urls,
+        check_mcp_profile,
+        parse_authorization_server_metadata,
+        parse_protected_resource_metadata,
+        protected_resource_metadata_urls,
+        verify_signed_metadata,
+    )
+    from rfcauth.metadata import RULES as METADATA_RULES
+    from rfcauth.metadata import TOLERANCES as METADATA_TOLERANCES
 
 __version__ = "0.1.0"
+
+# public name -> (layer, name in that layer); resolved on first use by __getattr__.
+_LAZY: dict[str, tuple[str, str]] = {
+    "CHALLENGE_TOLERANCES": ("rfcauth.challenge", "TOLERANCES"),
+    **{
+        name: ("rfcauth.challenge", name)
+        for name in (
+            "BearerChallenge",
+            "BearerError",
+            "BearerProblem",
+            "Challenge",
+            "ChallengeScan",
+            "SkippedChallenge",
+            "Tolerance",
+            "Tolerated",
+            "format_www_authenticate",
+            "parse_www_authenticate",
+            "scan_www_authenticate",
+        )
+    },
+    "METADATA_RULES": ("rfcauth.metadata", "RULES"),
+    "METADATA_TOLERANCES": ("rfcauth.metadata", "TOLERANCES"),
+    **{
+        name: ("rfcauth.metadata", name)
+        for name in (
+            "DEFAULT_SIGNED_METADATA_ALGORITHMS",
+            "AuthorizationServerMetadata",
+            "ProtectedResourceMetadata",
+            "WellKnownUrl",
+            "authorization_server_metadata_urls",
+            "check_mcp_profile",
+            "parse_authorization_server_metadata",
+            "parse_protected_resource_metadata",
+            "protected_resource_metadata_urls",
+            "verify_signed_metadata",
+        )
+    },
+    **{
+        name: ("rfcauth.discovery", name)
+        for name in (
+            "Action",
+            "Authorize",
+            "ClientOptions",
+            "DiscoveryContext",
+            "Exchange",
+            "Fail",
+            "FetchResourceMetadata",
+            "FetchServerMetadata",
+            "Fetched",
+            "NoAuthorizationNeeded",
+            "Note",
+            "Plan",
+            "Policy",
+            "Registration",
+            "ResourceResponse",
+            "next_action",
+            "simulate",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name's layer on first use (PEP 562) and cache the name here."""
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'rfcauth' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public API, including the names not imported yet."""
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CHALLENGE_TOLERANCES",

@@ -13,7 +13,15 @@ import json
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from rfcauth._members import ASM_MEMBERS, BOOL, PRM_MEMBERS, SCOPES, STRINGS, URL, URL_HTTPS
+from rfcauth.metadata._members import (
+    ASM_MEMBERS,
+    BOOL,
+    PRM_MEMBERS,
+    SCOPES,
+    STRINGS,
+    URL,
+    URL_HTTPS,
+)
 
 #: For the tests that draw whole documents (slow to generate): a third of the profile's
 #: examples, so the ci profile stays fast and the fuzz profile still runs thousands.
