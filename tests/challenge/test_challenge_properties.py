@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import TYPE_CHECKING
 
 import pytest
+from budgets import budget
 from hypothesis import example, given
 from hypothesis import strategies as st
-from strategies_challenge import budget, challenge_lists, headers, near_valid_headers, rendered
 
 from rfcauth import (
     Challenge,
@@ -18,6 +19,21 @@ from rfcauth import (
     parse_www_authenticate,
     scan_www_authenticate,
 )
+from rfcauth.strategies import (
+    challenges as challenge_strategy,
+)
+from rfcauth.strategies import (
+    near_valid_www_authenticate_values as near_valid_headers,
+)
+from rfcauth.strategies import (
+    www_authenticate_values,
+)
+
+if TYPE_CHECKING:
+    from rfcauth.testing import WwwAuthenticateValue
+
+challenge_lists = st.lists(challenge_strategy(), max_size=4)
+headers = www_authenticate_values().map(lambda case: case.value)
 
 
 @given(challenge_lists)
@@ -27,10 +43,9 @@ def test_round_trip(challenges: list[Challenge]) -> None:
     assert format_www_authenticate(parse_www_authenticate(text)) == text
 
 
-@given(rendered())
-def test_every_spelling_parses_to_its_challenges(pair: tuple[list[Challenge], str]) -> None:
-    challenges, header = pair
-    assert parse_www_authenticate(header) == tuple(challenges)
+@given(www_authenticate_values())
+def test_every_spelling_parses_to_its_challenges(case: WwwAuthenticateValue) -> None:
+    assert parse_www_authenticate(case.value) == case.challenges
 
 
 @given(st.one_of(st.text(), near_valid_headers(), st.binary().map(lambda b: b.decode("latin-1"))))

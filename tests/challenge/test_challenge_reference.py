@@ -7,9 +7,9 @@ import re
 import pytest
 from abnf.grammars import rfc9110
 from abnf.parser import ParseError
+from budgets import budget
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies_challenge import budget, challenge_lists, headers, near_valid_headers
 from test_challenge_examples import INVALID, VALID
 
 from rfcauth import (
@@ -19,6 +19,18 @@ from rfcauth import (
 )
 from rfcauth.challenge._examples import EXAMPLES
 from rfcauth.grammar import _abnf, reference
+from rfcauth.strategies import (
+    challenges as challenge_strategy,
+)
+from rfcauth.strategies import (
+    near_valid_www_authenticate_values as near_valid_headers,
+)
+from rfcauth.strategies import (
+    www_authenticate_values,
+)
+
+challenge_lists = st.lists(challenge_strategy(), max_size=4)
+headers = www_authenticate_values().map(lambda case: case.value)
 
 
 def outcome(parse, text: object) -> object:

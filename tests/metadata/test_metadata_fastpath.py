@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from budgets import WHOLE_DOCUMENTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_metadata import JSON_VALUES, WHOLE_DOCUMENTS, asm_documents, prm_documents
 from test_metadata_rules import ASM_MUTATIONS, PRM_MUTATIONS
 
 from rfcauth import MetadataError
 from rfcauth.metadata._parse import _fast_asm, _fast_prm, _slow_asm, _slow_prm
+from rfcauth.strategies import authorization_server_metadata as asm_documents
+from rfcauth.strategies import protected_resource_metadata as prm_documents
+from rfcauth.testing._metadata_strategies import JSON_VALUES
 
 if TYPE_CHECKING:
     from collections.abc import Callable

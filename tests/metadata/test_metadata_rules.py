@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from budgets import WHOLE_DOCUMENTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_metadata import WHOLE_DOCUMENTS, asm_documents, jws, prm_documents
 
 import rfcauth
 from rfcauth import (
@@ -29,6 +29,9 @@ from rfcauth.grammar._uri import (
     split_uri,
 )
 from rfcauth.metadata._members import ASM_MEMBERS, PRM_MEMBERS
+from rfcauth.strategies import authorization_server_metadata as asm_documents
+from rfcauth.strategies import protected_resource_metadata as prm_documents
+from rfcauth.testing._metadata_strategies import ASM_BREAKS, PRM_BREAKS
 
 Doc = dict[str, object]
 # The per-rule mutation tests run once per rule: a tenth of the profile's examples each.
@@ -37,34 +40,9 @@ _PER_RULE = settings(max_examples=max(10, settings.default.max_examples // 10))
 Mutation = Callable[[Doc], tuple[object, dict[str, object]]]
 
 
-def _set(**members: object) -> Mutation:
+def _document(change: Callable[[Doc], Doc]) -> Mutation:
     def mutate(doc: Doc) -> tuple[object, dict[str, object]]:
-        return {**doc, **members}, {}
-
-    return mutate
-
-
-def _without(*names: str, **members: object) -> Mutation:
-    def mutate(doc: Doc) -> tuple[object, dict[str, object]]:
-        out = {k: v for k, v in doc.items() if k not in names}
-        out.update(members)
-        return out, {}
-
-    return mutate
-
-
-def _issuer(suffix: str = "", scheme: str = "https") -> Mutation:
-    def mutate(doc: Doc) -> tuple[object, dict[str, object]]:
-        issuer = str(doc["issuer"])
-        return {**doc, "issuer": scheme + issuer.removeprefix("https") + suffix}, {}
-
-    return mutate
-
-
-def _resource(suffix: str = "", scheme: str = "https") -> Mutation:
-    def mutate(doc: Doc) -> tuple[object, dict[str, object]]:
-        resource = str(doc["resource"]).split("?")[0]
-        return {**doc, "resource": scheme + resource.removeprefix("https") + suffix}, {}
+        return change(doc), {}
 
     return mutate
 
@@ -83,76 +61,25 @@ def _kwargs(**kwargs: object) -> Mutation:
     return mutate
 
 
-def _oauth_only(doc: Doc) -> Doc:
-    return {
-        k: v
-        for k, v in doc.items()
-        if k not in {"subject_types_supported", "id_token_signing_alg_values_supported"}
-    }
-
-
-def _jwt_without_algs(doc: Doc) -> tuple[object, dict[str, object]]:
-    out = _oauth_only(doc)
-    out.pop("token_endpoint_auth_signing_alg_values_supported", None)
-    out["token_endpoint_auth_methods_supported"] = ["private_key_jwt"]
-    return out, {}
-
-
+# Rules about the raw bytes: not document changes, so not in the public ASM_BREAKS/PRM_BREAKS.
 _SHARED: dict[str, Mutation] = {
     "too_large": _text(lambda t: t.encode(), max_size=10),
     "invalid_encoding": _text(lambda t: t.encode()[:-1] + b'"\xff"}'),
     "invalid_json": _text(lambda t: t[:-1]),
-    "invalid_scope": _set(scopes_supported=["read", "write all"]),
     "unpaired_surrogate": _text(lambda t: t[:-1] + ', "x_name": "\\udc00"}'),
-    "too_deep": _set(x_deep=json.loads("[" * 80 + "]" * 80)),
     "not_an_object": _text(lambda t: f"[{t}]"),
     "duplicate_member": _text(lambda t: '{"x_dup": 1, "x_dup": 2, ' + t[1:]),
-    "wrong_type": _set(scopes_supported="openid"),
-    "empty_array": _set(scopes_supported=[]),
-    "jwks_uri_not_https": _set(jwks_uri="http://keys.example/jwks"),
-    "signed_metadata_malformed": _set(signed_metadata="not.a-jws"),
-    "signed_metadata_alg_none": _set(
-        signed_metadata=jws({"alg": "none"}, {"iss": "https://as.example"}, b"")
-    ),
-    "signed_metadata_missing_iss": _set(signed_metadata=jws({"alg": "RS256"}, {"sub": "x"})),
 }
 
 ASM_MUTATIONS: dict[str, Mutation] = {
     **_SHARED,
-    "missing_member": _without("issuer"),
-    "invalid_url": _set(token_endpoint="/token"),  # noqa: S106 - a member name, no secret
-    "issuer_not_https": _issuer(scheme="http"),
-    "oidc_endpoint_not_https": _set(userinfo_endpoint="http://as.example/userinfo"),
-    "issuer_has_query": _issuer("?tenant=a"),
-    "issuer_has_fragment": _issuer("#f"),
-    "resource_not_https": _set(protected_resources=["http://r.example/api"]),
-    "resource_has_fragment": _set(protected_resources=["https://r.example/api#f"]),
-    "authorization_endpoint_required": _without(
-        "authorization_endpoint",
-        grant_types_supported=["authorization_code"],
-        token_endpoint="https://as.example/token",  # noqa: S106 - a URL, no secret
-    ),
-    "token_endpoint_required": _without(
-        "token_endpoint",
-        grant_types_supported=["client_credentials"],
-    ),
-    "auth_signing_alg_values_required": _jwt_without_algs,
-    "auth_signing_alg_none": _set(
-        token_endpoint_auth_signing_alg_values_supported=["RS256", "none"]
-    ),
+    **{rule: _document(change) for rule, change in ASM_BREAKS.items()},
     "issuer_mismatch": _kwargs(expected_issuer="https://other.example"),
 }
 
 PRM_MUTATIONS: dict[str, Mutation] = {
     **_SHARED,
-    "missing_member": _without("resource"),
-    "invalid_url": _set(resource_documentation="docs.html"),
-    "issuer_not_https": _set(authorization_servers=["http://as.example"]),
-    "issuer_has_query": _set(authorization_servers=["https://as.example/?t=1"]),
-    "issuer_has_fragment": _set(authorization_servers=["https://as.example/#t"]),
-    "resource_not_https": _resource(scheme="http"),
-    "resource_has_fragment": _resource("#section"),
-    "resource_signing_alg_none": _set(resource_signing_alg_values_supported=["none"]),
+    **{rule: _document(change) for rule, change in PRM_BREAKS.items()},
     "resource_mismatch": _kwargs(expected_resource="https://other.example/mcp"),
 }
 

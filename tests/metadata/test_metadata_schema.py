@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
+from budgets import WHOLE_DOCUMENTS
 from hypothesis import given
-from strategies_metadata import WHOLE_DOCUMENTS, asm_documents, prm_documents
 
 from rfcauth import (
     MetadataError,
@@ -23,6 +23,8 @@ from rfcauth.metadata.schema import (
     main,
     protected_resource_metadata_schema,
 )
+from rfcauth.strategies import authorization_server_metadata as asm_documents
+from rfcauth.strategies import protected_resource_metadata as prm_documents
 
 if TYPE_CHECKING:
     from collections.abc import Callable

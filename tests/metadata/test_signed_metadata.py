@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 from joserfc import jws as jose_jws
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import ECKey, Key, OctKey, OKPKey, RSAKey
-from strategies_metadata import JSON_VALUES, TOKENS, urls
-from strategies_metadata import jws as unsigned_jws
 
 import rfcauth
 from rfcauth import (
@@ -33,6 +31,8 @@ from rfcauth import (
     verify_signed_metadata,
 )
 from rfcauth.metadata._signed import _SECTIONS
+from rfcauth.testing._metadata_strategies import JSON_VALUES, TOKENS, urls
+from rfcauth.testing._metadata_strategies import jws as unsigned_jws
 
 ISSUER = "https://as.example.com"
 RESOURCE = "https://mcp.example.com/mcp"

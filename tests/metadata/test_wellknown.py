@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
-from strategies_metadata import issuers, resources
 
 from rfcauth import (
     UsageError,
@@ -14,6 +13,7 @@ from rfcauth import (
     authorization_server_metadata_urls,
     protected_resource_metadata_urls,
 )
+from rfcauth.testing._metadata_strategies import issuers, resources
 
 _AS = "/.well-known/oauth-authorization-server"
 _OIDC = "/.well-known/openid-configuration"
