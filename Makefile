@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rfcauth-installed
 
-.PHONY: demo test fuzz lint typecheck check bench regenerate clean
+.PHONY: demo test fuzz lint typecheck check bench regenerate docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)
 
 regenerate: $(STAMP)
 	$(BIN)/python -m rfcauth.grammar._generate
+
+docs: $(STAMP)
+	$(BIN)/python -m rfcauth.cli._docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
