@@ -27,7 +27,7 @@ from rfcauth.http import (
     parse_token_response,
 )
 
-TOKEN_URL = "https://as.example/tenant/token"
+TOKEN_URL = "https://as.example/tenant/token"  # noqa: S105 -- a URL, no secret
 ISSUER = "https://as.example/tenant"
 EC_KEY = ECKey.generate_key("P-256")
 EC_PEM = EC_KEY.as_pem(private=True).decode()
@@ -128,7 +128,7 @@ def test_id_jag_exchange_names_the_authorization_server_and_the_resource() -> No
         "https://idp.example/token",
         ClientAuthentication.none("idp-client"),
         idp_issuer="https://idp.example",
-        id_token="id.token.jwt",
+        id_token="id.token.jwt",  # noqa: S106 -- a fixture, no secret
         authorization_server=ISSUER,
         resource="https://mcp.example/mcp",
     )
