@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rfcauth-installed
 
-.PHONY: demo test fuzz lint typecheck check bench regenerate conformance clean
+.PHONY: demo test fuzz lint typecheck check bench regenerate conformance docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ conformance: $(STAMP)
 
 regenerate: $(STAMP)
 	$(BIN)/python -m rfcauth.grammar._generate
+
+docs: $(STAMP)
+	$(BIN)/python -m rfcauth.cli._docs
 
 clean:
 	rm -rf $(VENV) .conformance .pytest_cache .mypy_cache .ruff_cache .hypothesis
