@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rfcauth-installed
 
-.PHONY: demo test fuzz lint typecheck check bench regenerate docs clean
+.PHONY: demo test fuzz lint typecheck check bench regenerate conformance docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
+# The official MCP conformance suite's client auth scenarios, both pinned versions (needs node and
+# npm; installs Node 22 and the suite into .conformance/). Prints the pass table.
+conformance: $(STAMP)
+	$(BIN)/python conformance/run.py
+
 regenerate: $(STAMP)
 	$(BIN)/python -m rfcauth.grammar._generate
 
@@ -42,4 +47,4 @@ docs: $(STAMP)
 	$(BIN)/python -m rfcauth.cli._docs
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .conformance .pytest_cache .mypy_cache .ruff_cache .hypothesis
