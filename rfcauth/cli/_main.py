@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from rfcauth._errors import RfcAuthError, UsageError
-from rfcauth.cli._commands import load_commands
+from rfcauth.cli._commands import MODULES, load_commands
 from rfcauth.cli._output import EXIT_USAGE, Output, report_error
 
 if TYPE_CHECKING:
@@ -43,11 +43,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{where}{message}\n{self.format_usage().rstrip()}")
 
 
-def build_parser(*, width: int | None = None) -> argparse.ArgumentParser:
+def build_parser(*, width: int | None = None, only: str | None = None) -> argparse.ArgumentParser:
     """The argparse parser: one subparser per row of the command table.
 
     Args:
         width: wrap help at this many columns (default: the terminal's width).
+        only: build just this subcommand's parser (what a run of it needs; the full table is
+            built for ``rfcauth --help`` and for anything that is not a subcommand's name).
     """
     from rfcauth import __version__  # noqa: PLC0415 - cheap; keeps this module's imports flat
 
@@ -60,7 +62,7 @@ def build_parser(*, width: int | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rfcauth {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in load_commands():
+    for command in load_commands(None if only is None else [only]):
         sub = subparsers.add_parser(
             command.name,
             help=command.help,
@@ -78,7 +80,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = out if out is not None else sys.stdout
     json_output = "--json" in arguments
     try:
-        parser = build_parser()
+        first = arguments[0] if arguments else None
+        parser = build_parser(only=first if first in MODULES else None)
         try:
             args = parser.parse_args(arguments)
         except SystemExit as exc:  # --help and --version print, then exit 0

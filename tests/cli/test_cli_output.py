@@ -48,10 +48,25 @@ def json_options() -> list[str]:
 
 def test_the_table_is_the_parser() -> None:
     names = [c.name for c in load_commands()]
-    assert len(names) == len(MODULES) == len(set(names))
+    assert names == list(MODULES)  # each module's row carries the name the table files it under
     parser = _cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert list(sub.choices) == names  # type: ignore[arg-type]
+
+
+def test_a_run_builds_only_its_own_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[object] = []
+    real = _cli.load_commands
+
+    def spy(names=None):
+        loaded.append(None if names is None else list(names))
+        return real(names)
+
+    monkeypatch.setattr(_cli, "load_commands", spy)
+    assert run("parse", "Bearer x=1")[0] == 0
+    assert loaded == [["parse"]]
+    assert run("nonsense")[0] == 2  # not a subcommand: the whole table, for the message
+    assert loaded[-1] is None
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
