@@ -272,3 +272,20 @@ def test_parse_imports_neither_pydantic_nor_abnf(tmp_path: Path) -> None:
     assert "rfcauth.challenge" in imported  # the measurement saw the import list
     for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata"):
         assert heavy not in imported, heavy
+
+
+def test_status_spins_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rfcauth.cli._output import Output  # noqa: PLC0415
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    piped = io.StringIO()
+    with Output(piped).status("probing"):
+        pass
+    assert piped.getvalue() == ""
+    terminal = Terminal()
+    output = Output(terminal)
+    assert output.coloured
+    with output.status("probing"):
+        output.line("done", "ok")
+    assert "done" in terminal.getvalue()
+    assert ESC in terminal.getvalue()
