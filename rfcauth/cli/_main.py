@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = ["EPILOG", "build_parser", "main"]
 
+#: As a shell reports a program stopped by SIGPIPE / SIGINT (128 + the signal number).
+EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = 130
+
 DESCRIPTION = (
     "OAuth discovery for HTTP APIs and MCP servers: parse WWW-Authenticate, validate RFC 8414 / "
     "RFC 9728 metadata, and simulate discovery step by step, every decision explained."
@@ -28,8 +33,8 @@ DESCRIPTION = (
 
 EPILOG = """\
 exit codes: 0 success; 1 the input does not parse or the document is invalid; 2 usage error;
-3 discovery fails (simulate). With --json an error is one object on stdout:
-{"error": {"code": ..., "message": ..., "exit": ...}}.
+3 discovery fails (simulate); 130 interrupted; 141 the reader closed the pipe.
+With --json an error is one object on stdout: {"error": {"code": ..., "message": ..., "exit": ...}}.
 Colour on a terminal needs the cli extra (pip install 'rfcauth[cli]'); NO_COLOR turns it off.
 """
 
@@ -90,3 +95,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(args.run(args, Output(stream, json_output=json_output)))
     except RfcAuthError as error:
         return report_error(error, stream, json_output=json_output)
+    except BrokenPipeError:  # the reader went away (`rfcauth demo | head`): stop quietly
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (an embedding, a test double)
+        pass

@@ -289,3 +289,21 @@ def test_status_spins_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> Non
         output.line("done", "ok")
     assert "done" in terminal.getvalue()
     assert ESC in terminal.getvalue()
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    """``rfcauth demo | head -1``: the reader goes away; rfcauth stops without a traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rfcauth.cli", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    err = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert b"Traceback" not in err
