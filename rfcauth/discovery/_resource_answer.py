@@ -9,6 +9,7 @@ taken from the Bearer challenge first, then from any other scheme that carries o
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from rfcauth._errors import ChallengeParseError
@@ -125,6 +126,8 @@ def _read_challenge(
         broken_bearer = True
     state.schemes = [c.scheme for c in challenges]
     bearer = BearerChallenge.find(challenges)
+    if bearer is None and not broken_bearer:
+        bearer = _dpop_as_bearer(state, challenges)
     state.only_other_schemes = bearer is None and not broken_bearer and bool(challenges)
     if bearer is not None:
         for problem in bearer.problems:
@@ -139,6 +142,28 @@ def _read_challenge(
         )
     hint = _usable_hint(state, bearer, challenges)
     return bearer, hint, bearer is not None or broken_bearer
+
+
+def _dpop_as_bearer(state: WalkState, challenges: Sequence[Challenge]) -> BearerChallenge | None:
+    """Read a DPoP challenge like a Bearer one: it is an OAuth token challenge too.
+
+    RFC 9449 §7.1: the DPoP scheme's challenge uses "the same parameters as Bearer" (``error``,
+    ``scope``, and RFC 9728 §5.1 ``resource_metadata``), plus ``algs``. A resource that offers
+    only DPoP still asks for an OAuth access token, so discovery applies.
+    """
+    dpop = next((c for c in challenges if c.is_scheme("dpop")), None)
+    if dpop is None:
+        return None
+    read = BearerChallenge.from_challenge(dpop)
+    state.note(
+        "dpop_challenge",
+        "The resource offers the DPoP scheme (RFC 9449 §7.1): an OAuth access token "
+        "challenge, read with Bearer's parameters.",
+        "RFC 9449 §7.1",
+    )
+    return dataclasses.replace(
+        read, problems=tuple(p for p in read.problems if p.code != "not_bearer")
+    )
 
 
 def _usable_hint(
