@@ -22,6 +22,7 @@ from rfcauth.discovery._rules import (
     R_HINT,
     R_UNAVAILABLE,
     R_URL_CHECK,
+    cite,
 )
 from rfcauth.discovery._state import Decided, WalkState
 
@@ -191,7 +192,7 @@ def _usable_hint(
         state.note(
             "resource_metadata_hint_unusable",
             f"resource_metadata {hint!r} is not used: it {refusal}.",
-            R_HINT + "; " + R_URL_CHECK,
+            cite(R_HINT, R_URL_CHECK),
             url=hint,
             warn=True,
         )

@@ -24,6 +24,7 @@ from rfcauth.discovery._rules import (
     R_LEGACY,
     R_LIMITS,
     R_URL_CHECK,
+    cite,
 )
 from rfcauth.metadata._parse import parse_authorization_server_metadata
 from rfcauth.metadata._wellknown import authorization_server_metadata_urls
@@ -237,7 +238,7 @@ def server_metadata(
                     kind=candidate.kind,
                     legacy=legacy,
                     reason=("legacy_" if legacy else "") + f"server_metadata_{candidate.kind}",
-                    rule=R_LEGACY if legacy else candidate.rule + "; " + R_AS_ORDER,
+                    rule=R_LEGACY if legacy else cite(candidate.rule, R_AS_ORDER),
                     explanation=f"Fetch {where} ({candidate.kind}).",
                 )
             )
