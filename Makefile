@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rfcauth-installed
 
-.PHONY: demo test fuzz fuzz-deep lint typecheck check bench regenerate conformance docs clean
+.PHONY: peer-report node-peers demo test fuzz fuzz-deep lint typecheck check bench regenerate conformance docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,12 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .conformance .fuzz .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The conformance kit against real peers (docs/peer-report.md, never edited by hand). With node,
+# the TypeScript SDK's helpers are fed the curated vectors too (node-peers installs the SDK).
+peer-report: $(STAMP)
+	if command -v npm >/dev/null; then $(MAKE) node-peers; fi
+	$(BIN)/python -m rfcauth.testing._peer_report
+
+node-peers:
+	npm install --silent --no-audit --no-fund --prefix tests/node

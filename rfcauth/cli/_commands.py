@@ -30,6 +30,7 @@ MODULES: Final = {
     "validate": "rfcauth.cli._validate",
     "simulate": "rfcauth.cli._simulate",
     "schema": "rfcauth.cli._schema",
+    "vectors": "rfcauth.cli._vectors",
     "demo": "rfcauth.cli._demo",
 }
 

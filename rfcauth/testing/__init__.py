@@ -10,6 +10,7 @@
     _checkers.py              check_challenge_parser, check_metadata_validator, check_discovery
     _peers.py                 adapters for real peers (werkzeug, the MCP Python SDK), lazy
     _vectors.py               JSON Lines vectors for implementations in other languages
+    _plugin.py                st.from_type registrations (Hypothesis's entry point)
 
 The strategies are public as ``rfcauth.strategies``. This layer imports Hypothesis (and,
 when drawn, ``abnf``); the core never imports it.
@@ -34,7 +35,13 @@ from rfcauth.testing._checkers import (
 )
 from rfcauth.testing._discovery_strategies import DiscoveryWorld
 from rfcauth.testing._metadata_strategies import InvalidDocument
+from rfcauth.testing._plugin import _hypothesis_setup_hook, register_metadata_types
 from rfcauth.testing._report import Counterexample, PropertyResult, Report
+
+# st.from_type() for every rfcauth value type once this layer is in use (the entry point
+# registers the light ones whenever Hypothesis is imported).
+_hypothesis_setup_hook()
+register_metadata_types()
 
 __all__ = [
     "MALFORMATIONS",

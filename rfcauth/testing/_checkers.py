@@ -191,6 +191,7 @@ def check_challenge_parser(
     max_examples: int = 200,
     seed: int = 0,
     name: str | None = None,
+    only: Sequence[str] | None = None,
 ) -> Report:
     """Check a ``WWW-Authenticate`` parser (or parameter extractor) against rfcauth.
 
@@ -207,6 +208,7 @@ def check_challenge_parser(
         max_examples: examples per property.
         seed: the seed; the same seed gives the same report.
         name: the implementation's name in the report.
+        only: the property ids to run (default: all).
 
     >>> from rfcauth import parse_www_authenticate
     >>> check_challenge_parser(parse_www_authenticate, max_examples=20).passed
@@ -293,6 +295,7 @@ def check_challenge_parser(
             seed=seed,
         )
         for pid, title, section, strategy, check in properties
+        if only is None or pid in only
     ]
     return Report(subject=name or _name(fn), results=tuple(results))
 
@@ -314,13 +317,15 @@ def check_metadata_validator(
     max_examples: int = 200,
     seed: int = 0,
     name: str | None = None,
+    only: Sequence[str] | None = None,
 ) -> Report:
     """Check a metadata validator against RFC 8414 (``kind="asm"``) or RFC 9728 (``"prm"``).
 
     `fn` takes a decoded JSON object; raising (any exception) or returning ``False`` means
     "rejected", anything else "accepted". Properties: every valid document is accepted
     (RFC 8414 §2 / RFC 9728 §2, unknown members ignored per §3.2), and for each rule a
-    document that breaks only that rule is rejected (one property per rule id).
+    document that breaks only that rule is rejected (one property per rule id,
+    ``rejects_<rule>``; `only` picks some by id).
 
     >>> from rfcauth import parse_protected_resource_metadata
     >>> check_metadata_validator(parse_protected_resource_metadata, kind="prm",
@@ -358,17 +363,19 @@ def check_metadata_validator(
             section=case.section,
         )
 
-    results: list[PropertyResult] = [
-        run_property(
-            property_id="valid_accepted",
-            title="every valid document is accepted",
-            section=section,
-            strategy=valid_documents,
-            disagreement=accepted,
-            max_examples=max_examples,
-            seed=seed,
+    results: list[PropertyResult] = []
+    if only is None or "valid_accepted" in only:
+        results.append(
+            run_property(
+                property_id="valid_accepted",
+                title="every valid document is accepted",
+                section=section,
+                strategy=valid_documents,
+                disagreement=accepted,
+                max_examples=max_examples,
+                seed=seed,
+            )
         )
-    ]
     breaks = ASM_BREAKS if asm else PRM_BREAKS
     invalid = invalid_authorization_server_metadata if asm else invalid_protected_resource_metadata
     per_rule = max(5, max_examples // len(breaks))
@@ -383,6 +390,7 @@ def check_metadata_validator(
             seed=seed,
         )
         for rule_id in sorted(breaks)
+        if only is None or f"rejects_{rule_id}" in only
     )
     return Report(subject=name or _name(fn), results=tuple(results))
 
@@ -424,6 +432,7 @@ def check_discovery(  # noqa: C901 -- the properties are closures over the clien
     max_examples: int = 100,
     seed: int = 0,
     name: str | None = None,
+    only: Sequence[str] | None = None,
 ) -> Report:
     """Check a discovery client against ``rfcauth.simulate`` over generated worlds.
 
@@ -439,6 +448,7 @@ def check_discovery(  # noqa: C901 -- the properties are closures over the clien
         max_examples: examples per property.
         seed: the seed; the same seed gives the same report.
         name: the client's name in the report.
+        only: the property ids to run (default: all).
     """
 
     def run(world: DiscoveryWorld) -> tuple[ClientOutcome, str]:
@@ -525,5 +535,6 @@ def check_discovery(  # noqa: C901 -- the properties are closures over the clien
             seed=seed,
         )
         for pid, title, check in properties
+        if only is None or pid in only
     ]
     return Report(subject=name or _name(client), results=tuple(results))

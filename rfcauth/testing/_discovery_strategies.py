@@ -76,13 +76,17 @@ def _asm_urls(issuer: str, where: str) -> str:
 
 
 @st.composite
-def _worlds(draw: st.DrawFn) -> DiscoveryWorld:
+def _worlds(draw: st.DrawFn, *, legacy_only: bool) -> DiscoveryWorld:
     host = draw(st.sampled_from(["mcp.example.com", "api.example.net"]))
     path = draw(st.sampled_from(["/mcp", "/", "/v1/mcp", "/mcp/"]))
     resource = f"https://{host}{path}"
     origin = f"https://{host}"
-    challenge = draw(st.sampled_from(["no_hint", "hint", "none", "basic_then_bearer"]))
-    prm_at = draw(st.sampled_from(["nowhere", "hint", "path", "root"]))
+    if legacy_only:
+        challenge = draw(st.sampled_from(["no_hint", "none"]))
+        prm_at = "nowhere"
+    else:
+        challenge = draw(st.sampled_from(["no_hint", "hint", "none", "basic_then_bearer"]))
+        prm_at = draw(st.sampled_from(["nowhere", "hint", "path", "root"]))
     as_kind = draw(st.sampled_from(["origin", "other_host", "origin_path"]))
     asm_at = draw(st.sampled_from(["rfc8414", "oidc_inserted", "oidc_appended", "nowhere"]))
     issuer_form = draw(st.sampled_from(["exact", "trailing_slash", "other"]))
@@ -141,7 +145,7 @@ def _worlds(draw: st.DrawFn) -> DiscoveryWorld:
     return DiscoveryWorld(resource=resource, responses=responses, plan=plan, features=features)
 
 
-def discovery_worlds() -> st.SearchStrategy[DiscoveryWorld]:
+def discovery_worlds(*, legacy_only: bool = False) -> st.SearchStrategy[DiscoveryWorld]:
     """Canned discovery set-ups with what rfcauth's discovery does in them.
 
     Covers: a challenge with or without a ``resource_metadata`` hint (RFC 9728 §5.1), or
@@ -153,9 +157,13 @@ def discovery_worlds() -> st.SearchStrategy[DiscoveryWorld]:
     or 500. Shrinks to the seed case (no hint, no protected resource metadata, RFC 8414
     metadata at the origin).
 
+    Args:
+        legacy_only: only worlds with no hint and no protected resource metadata, where
+            discovery falls back to the MCP 2025-03-26 path (the resource's origin).
+
     >>> from hypothesis import find
     >>> seed = find(discovery_worlds(), lambda world: True)
     >>> seed.features["challenge"], seed.features["prm_at"], seed.plan.outcome.protocol
     ('no_hint', 'nowhere', '2025-03-26')
     """
-    return _worlds()
+    return _worlds(legacy_only=legacy_only)

@@ -33,7 +33,7 @@ from rfcauth.testing import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-_FAST = {"max_examples": 60, "seed": 1}
+_FAST = {"max_examples": 30, "seed": 1}
 
 
 def _failing(report: Report) -> set[str]:
@@ -63,7 +63,7 @@ def test_a_parser_that_keeps_quoted_pairs() -> None:
             out.append({"scheme": c.scheme, "token68": c.token68, "params": params})
         return out
 
-    report = check_challenge_parser(raw, **_FAST)
+    report = check_challenge_parser(raw, only=["every_spelling"], **_FAST)
     assert "every_spelling" in _failing(report)
     example = report.result("every_spelling").counterexample
     assert example is not None
