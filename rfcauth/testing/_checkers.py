@@ -378,7 +378,7 @@ def check_metadata_validator(
         )
     breaks = ASM_BREAKS if asm else PRM_BREAKS
     invalid = invalid_authorization_server_metadata if asm else invalid_protected_resource_metadata
-    per_rule = max(5, max_examples // len(breaks))
+    per_rule = max(3, max_examples // len(breaks))
     results.extend(
         run_property(
             property_id=f"rejects_{rule_id}",

@@ -76,20 +76,25 @@ def https_origins(draw: st.DrawFn) -> str:
 @st.composite
 def issuers(draw: st.DrawFn) -> str:
     """RFC 8414 §2 issuer identifiers: https, optional path, no query, no fragment."""
-    return draw(https_origins()) + draw(_PATHS)
+    return draw(_ORIGIN_S) + draw(_PATHS)
 
 
 @st.composite
 def resources(draw: st.DrawFn) -> str:
     """RFC 9728 §1.2 resource identifiers: https, optional path and query, no fragment."""
-    return draw(https_origins()) + draw(_PATHS) + draw(_QUERIES)
+    return draw(_ORIGIN_S) + draw(_PATHS) + draw(_QUERIES)
 
 
 @st.composite
 def urls(draw: st.DrawFn) -> str:
     """Absolute https URLs with optional path and query."""
-    return draw(https_origins()) + draw(_PATHS) + draw(_QUERIES)
+    return draw(_ORIGIN_S) + draw(_PATHS) + draw(_QUERIES)
 
+
+_ORIGIN_S = https_origins()
+_ISSUER_S = issuers()
+_RESOURCE_S = resources()
+_URL_S = urls()
 
 TOKENS = st.from_regex(r"[A-Za-z0-9_:.+-]{1,12}", fullmatch=True)
 # RFC 6749 §3.3 scope-token: every printable ASCII character but space, '"' and '\\'
@@ -121,18 +126,25 @@ def _unknown_names(known: frozenset[str]) -> st.SearchStrategy[str]:
 
 _GRANTS = ["authorization_code", "implicit", "refresh_token", "client_credentials"]
 _AUTH_METHODS = ["client_secret_basic", "private_key_jwt", "client_secret_jwt", "none"]
+_GRANT_LISTS = st.none() | st.lists(st.sampled_from(_GRANTS), min_size=1, max_size=3, unique=True)
+_METHOD_LISTS = st.none() | st.lists(
+    st.sampled_from(_AUTH_METHODS), min_size=1, max_size=3, unique=True
+)
+_TOKEN_LISTS = st.lists(TOKENS, min_size=1, max_size=3)
+_ALG_LISTS = st.lists(_ALGS, min_size=1, max_size=3)
+_STRING_LISTS = st.lists(TOKENS | _SCOPE_TOKENS, min_size=1, max_size=3)
+_ASM_UNKNOWN = st.lists(_unknown_names(frozenset(ASM_MEMBERS)), max_size=2, unique=True)
+_PRM_UNKNOWN = st.lists(_unknown_names(frozenset(PRM_MEMBERS)), max_size=2, unique=True)
 
 
 @st.composite
 def _asm(draw: st.DrawFn, *, unknown_members: bool, signed: bool) -> Document:  # noqa: C901, PLR0912 -- one branch per member group
-    issuer = draw(issuers())
+    issuer = draw(_ISSUER_S)
     doc: Document = {
         "issuer": issuer,
-        "response_types_supported": draw(st.lists(TOKENS, min_size=1, max_size=3)),
+        "response_types_supported": draw(_TOKEN_LISTS),
     }
-    grants = draw(
-        st.none() | st.lists(st.sampled_from(_GRANTS), min_size=1, max_size=3, unique=True)
-    )
+    grants = draw(_GRANT_LISTS)
     if grants is not None:
         doc["grant_types_supported"] = grants
     effective = grants or ["authorization_code", "implicit"]  # the RFC 8414 §2 default
@@ -141,27 +153,22 @@ def _asm(draw: st.DrawFn, *, unknown_members: bool, signed: bool) -> Document:  
     if draw(st.booleans()) or set(effective) != {"implicit"}:
         doc["token_endpoint"] = issuer + "/token"
     for prefix in ("token_endpoint", "revocation_endpoint", "introspection_endpoint"):
-        methods = draw(
-            st.none()
-            | st.lists(st.sampled_from(_AUTH_METHODS), min_size=1, max_size=3, unique=True)
-        )
+        methods = draw(_METHOD_LISTS)
         if methods is not None:
             doc[f"{prefix}_auth_methods_supported"] = methods
         if (methods and {"private_key_jwt", "client_secret_jwt"} & set(methods)) or draw(
             st.booleans()
         ):
-            doc[f"{prefix}_auth_signing_alg_values_supported"] = draw(
-                st.lists(_ALGS, min_size=1, max_size=3)
-            )
+            doc[f"{prefix}_auth_signing_alg_values_supported"] = draw(_ALG_LISTS)
     optional = sorted(n for n in ASM_MEMBERS if n not in doc)
     for name in draw(st.lists(st.sampled_from(optional), max_size=6, unique=True)):
         kind = ASM_MEMBERS[name]
         if name.endswith(("_auth_signing_alg_values_supported", "_auth_methods_supported")):
             continue
         if kind in (STRINGS, SCOPES):
-            doc[name] = draw(st.lists(TOKENS | _SCOPE_TOKENS, min_size=1, max_size=3))
+            doc[name] = draw(_STRING_LISTS)
         elif kind in (URL, URL_HTTPS):
-            doc[name] = draw(urls())
+            doc[name] = draw(_URL_S)
         elif kind == BOOL:
             doc[name] = draw(st.booleans())
     if draw(st.booleans()):
@@ -169,13 +176,13 @@ def _asm(draw: st.DrawFn, *, unknown_members: bool, signed: bool) -> Document:  
     if draw(st.booleans()):
         doc["code_challenge_methods_supported"] = ["S256"]
     if draw(st.booleans()):
-        doc["mtls_endpoint_aliases"] = {"token_endpoint": draw(urls())}
+        doc["mtls_endpoint_aliases"] = {"token_endpoint": draw(_URL_S)}
     if draw(st.booleans()):
-        doc["protected_resources"] = draw(st.lists(resources(), min_size=1, max_size=2))
+        doc["protected_resources"] = draw(st.lists(_RESOURCE_S, min_size=1, max_size=2))
     if signed and draw(st.booleans()):
         doc["signed_metadata"] = jws({"alg": draw(_ALGS)}, {"iss": issuer})
     if unknown_members:
-        for name in draw(st.lists(_unknown_names(frozenset(ASM_MEMBERS)), max_size=2, unique=True)):
+        for name in draw(_ASM_UNKNOWN):
             doc[name] = draw(JSON_VALUES)
     return doc
 
@@ -203,9 +210,9 @@ def authorization_server_metadata(
 
 @st.composite
 def _prm(draw: st.DrawFn, *, unknown_members: bool, signed: bool, language_tags: bool) -> Document:  # noqa: C901, PLR0912 -- one branch per member group
-    doc: Document = {"resource": draw(resources())}
+    doc: Document = {"resource": draw(_RESOURCE_S)}
     if draw(st.booleans()):
-        doc["authorization_servers"] = draw(st.lists(issuers(), min_size=1, max_size=2))
+        doc["authorization_servers"] = draw(st.lists(_ISSUER_S, min_size=1, max_size=2))
     if draw(st.booleans()):
         doc["bearer_methods_supported"] = draw(
             st.lists(st.sampled_from(["header", "body", "query"]), max_size=3, unique=True)
@@ -215,21 +222,21 @@ def _prm(draw: st.DrawFn, *, unknown_members: bool, signed: bool, language_tags:
             items = _ALGS if "alg" in name else TOKENS | _SCOPE_TOKENS
             doc[name] = draw(st.lists(items, min_size=1, max_size=3))
     if draw(st.booleans()):
-        doc["jwks_uri"] = draw(urls())
+        doc["jwks_uri"] = draw(_URL_S)
     if draw(st.booleans()):
         doc["resource_name"] = draw(st.text(min_size=1, max_size=10))
         if language_tags:
             tag = draw(st.sampled_from(["ja", "de-CH", "EN"]))
             doc["resource_name#" + tag] = draw(st.text(min_size=1, max_size=10))
     if language_tags and draw(st.booleans()):
-        doc["resource_documentation#fr"] = draw(urls())
+        doc["resource_documentation#fr"] = draw(_URL_S)
     for name in ("tls_client_certificate_bound_access_tokens", "dpop_bound_access_tokens_required"):
         if draw(st.booleans()):
             doc[name] = draw(st.booleans())
     if signed and draw(st.booleans()):
-        doc["signed_metadata"] = jws({"alg": draw(_ALGS)}, {"iss": draw(issuers())})
+        doc["signed_metadata"] = jws({"alg": draw(_ALGS)}, {"iss": draw(_ISSUER_S)})
     if unknown_members:
-        for name in draw(st.lists(_unknown_names(frozenset(PRM_MEMBERS)), max_size=2, unique=True)):
+        for name in draw(_PRM_UNKNOWN):
             doc[name] = draw(JSON_VALUES)
     return doc
 

@@ -34,7 +34,7 @@ REPORT = ROOT / "docs" / "peer-report.md"
 TS_RESULTS = ROOT / "docs" / "peer-report-ts.json"
 NODE_SCRIPT = ROOT / "tests" / "node" / "ts_sdk_helpers.mjs"
 SEED = 0
-EXAMPLES = 300
+EXAMPLES = 200
 
 
 def _version(package: str) -> str:
@@ -138,13 +138,13 @@ def build_report(*, run_node: bool = True) -> str:
         (
             "MCP Python SDK: `OAuthMetadata` (RFC 8414)",
             sdk,
-            check_metadata_validator(_peers.mcp_validate_asm, max_examples=100, seed=SEED),
+            check_metadata_validator(_peers.mcp_validate_asm, max_examples=60, seed=SEED),
         ),
         (
             "MCP Python SDK: `ProtectedResourceMetadata` (RFC 9728)",
             sdk,
             check_metadata_validator(
-                _peers.mcp_validate_prm, kind="prm", max_examples=100, seed=SEED
+                _peers.mcp_validate_prm, kind="prm", max_examples=60, seed=SEED
             ),
         ),
         (
