@@ -163,6 +163,7 @@ class Fetcher:
 
     def run(self, calls: Sequence[Call]) -> tuple[Reply, ...]:
         """Send `calls` concurrently (threads); one reply each, in the same order."""
+        self._sync_client()  # made once, before the threads share it
         if len(calls) <= 1:
             return tuple(self._one(c) for c in calls)
         with ThreadPoolExecutor(max_workers=min(len(calls), self._limits.max_parallel)) as pool:

@@ -48,6 +48,7 @@ class Recorded:
     method: str
     path: str
     at: float
+    conditional: bool = False  # carried If-None-Match or If-Modified-Since
 
 
 class _Running:
@@ -295,8 +296,11 @@ class World:
 
         async def record(request: Request) -> None:
             with world._lock:
+                conditional = bool(
+                    request.headers.get("if-none-match") or request.headers.get("if-modified-since")
+                )
                 world.requests.append(
-                    Recorded(name, request.method, request.url.path, time.monotonic())
+                    Recorded(name, request.method, request.url.path, time.monotonic(), conditional)
                 )
 
         def challenge(error: str, status: int = 401, scope: str | None = None) -> Response:
