@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rfcauth-installed
 
-.PHONY: demo test fuzz lint typecheck check bench regenerate clean
+.PHONY: demo test fuzz fuzz-deep lint typecheck check bench regenerate conformance docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ test: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -x -p no:cacheprovider
 
+# Coverage-guided fuzzing (tests/fuzz/README.md): every atheris harness for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz-deep: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	$(BIN)/python tests/fuzz/run_fuzz.py --seconds $(FUZZ_SECONDS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -35,8 +41,16 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
+# The official MCP conformance suite's client auth scenarios, both pinned versions (needs node and
+# npm; installs Node 22 and the suite into .conformance/). Prints the pass table.
+conformance: $(STAMP)
+	$(BIN)/python conformance/run.py
+
 regenerate: $(STAMP)
 	$(BIN)/python -m rfcauth.grammar._generate
 
+docs: $(STAMP)
+	$(BIN)/python -m rfcauth.cli._docs
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .conformance .fuzz .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -2,7 +2,7 @@
 
 Constructive: every drawn document satisfies every rule in rfcauth's rule table, so a test can
 mutate one member and expect exactly that rule's id. Shrinks towards the smallest document.
-(A later issue turns these into public strategies in rfcauth.strategies.)
+(Public strategies of this kind belong in rfcauth.strategies.)
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ EXAMPLES: tuple[Example, ...] = (
         name="seed-invalid-token-no-hint",
         value='Bearer error="invalid_token"',
         source="a remote MCP server's 401 without resource_metadata: the header that made a "
-        "widely used client report 'Failed to connect' (rfcauth issue 2)",
+        "widely used client report 'Failed to connect'",
     ),
     Example(
         name="mcp-python-sdk-server",

@@ -5,7 +5,9 @@
     _actions.py    FetchResourceMetadata, FetchServerMetadata, Authorize, Fail, … (the outputs)
     _inputs.py     ResourceResponse, Fetched, DiscoveryContext (what a driver reports)
     _policy.py     Policy (how strict), ClientOptions (what the client brings)
-    _walk.py       next_action: the decision walk, stage by stage
+    _walk.py       next_action: the decision walk's map (theory of operation), stage by stage
+                   in _resource_answer, _resource_metadata, _server_metadata, _legacy and
+                   _authorization_request over one _state.WalkState
     _simulate.py   simulate: drive next_action over canned responses
     _scenarios.py  the shipped scenario vectors (vectors/discovery.json)
 

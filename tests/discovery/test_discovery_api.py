@@ -295,3 +295,17 @@ def test_an_invalid_document_fail_carries_every_violation() -> None:
     unavailable = rows["prm-5xx"].run().outcome
     assert isinstance(unavailable, Fail)
     assert unavailable.violations == ()
+
+
+def test_a_dpop_only_challenge_is_an_oauth_challenge_with_its_hint() -> None:
+    # RFC 9449 §7.1: the DPoP scheme carries Bearer's parameters, resource_metadata included.
+    hint = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
+    answer = ResourceResponse(status=401, www_authenticate=f'DPoP resource_metadata="{hint}"')
+    action = next_action(answer, context=context())
+    assert isinstance(action, FetchResourceMetadata)
+    assert action.url == hint
+    assert any(n.code == "dpop_challenge" for n in action.notes)
+    # A scheme that is not an OAuth token scheme still ends discovery.
+    basic = ResourceResponse(status=401, www_authenticate="Basic realm=x")
+    other = next_action(basic, context=context())
+    assert isinstance(other, Fail)

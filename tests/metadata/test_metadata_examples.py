@@ -461,7 +461,7 @@ def test_declared_members_are_immutable_and_the_model_hashable() -> None:
 
 
 def test_values_without_a_faithful_form_are_listed_with_the_rule_findings() -> None:
-    """The issue asks for all violations: an unpaired surrogate does not hide the others."""
+    """Every violation is listed: an unpaired surrogate does not hide the others."""
     text = '{"issuer": "http://as.example", "response_types_supported": [], "x": "\\ud800"}'
     mapping = {**json.loads(text), "x": float("nan")}
     for data, odd in (

@@ -484,7 +484,7 @@ def test_fast_shapes_imply_the_detailed_verdict(value: str) -> None:
 
 def test_readme_rule_and_tolerance_tables_match_the_code() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- section: metadata (issue 3) -->")[1].split("<!-- end section")[0]
+    section = readme.split("<!-- section: metadata -->")[1].split("<!-- end section")[0]
     rows = {
         cells[0].strip("` "): [c.strip() for c in cells[1:]]
         for line in section.splitlines()

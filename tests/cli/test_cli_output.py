@@ -1,0 +1,259 @@
+"""What every subcommand shares: the table, errors and exit codes, JSON errors, colour, startup."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import jsonschema
+import pytest
+
+import rfcauth
+from rfcauth.cli import _main as _cli
+from rfcauth.cli._commands import MODULES, load_commands
+from rfcauth.cli._shapes import ERROR
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+ESC = "\x1b["
+
+
+class Terminal(io.StringIO):
+    """A captured stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*argv: str, out: io.StringIO | None = None) -> tuple[int, str]:
+    stream = out if out is not None else io.StringIO()
+    return _cli.main(list(argv), stream), stream.getvalue()
+
+
+def json_options() -> list[str]:
+    """Every subcommand that has --json, read from the parser (future rows included)."""
+    parser = _cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return [
+        name
+        for name, subparser in sub.choices.items()  # type: ignore[union-attr]
+        if any("--json" in a.option_strings for a in subparser._actions)
+    ]
+
+
+def test_the_table_is_the_parser() -> None:
+    names = [c.name for c in load_commands()]
+    assert len(names) == len(MODULES) == len(set(names))
+    parser = _cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert list(sub.choices) == names  # type: ignore[arg-type]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--version")[0] == 0
+    assert capsys.readouterr().out == f"rfcauth {rfcauth.__version__}\n"
+
+
+def test_help_lists_every_command_and_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--help")[0] == 0
+    text = capsys.readouterr().out
+    for command in load_commands():
+        assert command.name in text
+    assert "exit codes: 0 success" in text
+    for command in load_commands():
+        assert run(command.name, "--help")[0] == 0
+        assert command.description.split(":")[0] in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("name", json_options())
+def test_json_usage_error_is_one_object_on_stdout(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, text = run(name, "--json", "--no-such-option")
+    assert code == 2
+    report = json.loads(text)  # exactly one JSON document
+    jsonschema.validate(report, ERROR)
+    assert report["error"]["code"] == "usage_error"
+    assert report["error"]["exit"] == 2
+    assert "usage: rfcauth" in report["error"]["message"]
+    err = capsys.readouterr().err
+    assert err.startswith("rfcauth: ")
+    assert "Traceback" not in err
+
+
+def test_every_command_with_json_is_covered() -> None:
+    assert set(json_options()) >= {"parse", "validate", "simulate", "demo"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "exit_code"),
+    [
+        (("parse", "--json", "Bearer realm="), "usage_error", 2),  # no: a token68 is valid
+        (("parse", "--json", 'Bearer realm="x'), "challenge_parse_error", 1),
+        (("simulate", "--json"), "usage_error", 2),
+        (("simulate", "--json", "--scenario", "nope"), "usage_error", 2),
+        (("validate", "asm", "/nonexistent/doc.json", "--json"), "usage_error", 2),
+    ],
+)
+def test_json_errors_per_command(
+    argv: tuple[str, ...], code: str, exit_code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, text = run(*argv)
+    capsys.readouterr()
+    if argv[-1] == "Bearer realm=":
+        assert status == 0  # the control row: valid input is not an error
+        assert "error" not in json.loads(text)
+        return
+    assert status == exit_code
+    report = json.loads(text)
+    jsonschema.validate(report, ERROR)
+    assert report["error"]["code"] == code
+    assert report["error"]["exit"] == exit_code
+
+
+def test_text_errors_go_to_stderr_only(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run("simulate")
+    assert (code, text) == (2, "")
+    assert capsys.readouterr().err == (
+        "rfcauth: give exactly one of WORLD.json, --scenario ID or --list\n"
+    )
+    code, text = run("parse")
+    assert (code, text) == (2, "")
+    err = capsys.readouterr().err
+    assert err.startswith("rfcauth: parse: the following arguments are required: HEADER")
+    assert "usage: rfcauth parse" in err
+
+
+def test_a_bug_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only rfcauth's own errors become messages; anything else is a bug and stays visible."""
+    from rfcauth.cli import _schema  # noqa: PLC0415
+
+    def broken(*_: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(_schema, "_run", broken)
+    monkeypatch.setattr(
+        _schema,
+        "COMMAND",
+        _schema.COMMAND.__class__(
+            name="schema",
+            help="h",
+            description="d",
+            configure=_schema.COMMAND.configure,
+            run=broken,
+        ),
+    )
+    with pytest.raises(RuntimeError, match="a bug"):
+        run("schema", "asm")
+
+
+# --- colour on a terminal, plain when piped ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("parse", 'Bearer error="invalid_token"'),
+        ("parse", "--lenient", "Bearer a=1, a=2"),
+        ("simulate", "--scenario", "prm-5xx"),
+        ("simulate", "--scenario", "seed-legacy-origin-metadata"),
+    ],
+)
+def test_colour_on_a_terminal_plain_when_piped(
+    argv: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    piped_code, piped = run(*argv)
+    tty_code, coloured = run(*argv, out=Terminal())
+    assert piped_code == tty_code
+    assert ESC not in piped
+    assert ESC in coloured
+    # the same words, only styled
+    assert _strip_ansi(coloured) == piped
+
+
+def _strip_ansi(text: str) -> str:
+    import re  # noqa: PLC0415
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_no_color_and_json_and_missing_rich_give_plain_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    argv = ("parse", 'Bearer error="invalid_token"')
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert ESC not in run(*argv, out=Terminal())[1]
+    monkeypatch.setenv("NO_COLOR", "")  # empty means unset (no-color.org)
+    assert ESC in run(*argv, out=Terminal())[1]
+    code, text = run("parse", "--json", 'Bearer error="invalid_token"', out=Terminal())
+    assert code == 0
+    assert ESC not in text
+    json.loads(text)
+    monkeypatch.setitem(sys.modules, "rich.console", None)  # as if the cli extra were missing
+    code, text = run(*argv, out=Terminal())
+    assert code == 0
+    assert ESC not in text
+    assert "strict: valid RFC 9110 field value" in text
+
+
+def test_colour_through_a_real_pseudo_terminal(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm-256color"
+    result = subprocess.run(
+        [sys.executable, "-m", "rfcauth.cli", "parse", 'Bearer error="invalid_token"'],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert result.returncode == 0
+    assert ESC.encode() in b"".join(chunks)
+    piped = subprocess.run(
+        [sys.executable, "-m", "rfcauth.cli", "parse", 'Bearer error="invalid_token"'],
+        capture_output=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert piped.returncode == 0
+    assert ESC.encode() not in piped.stdout
+
+
+# --- start-up ---------------------------------------------------------------------------------
+
+
+def test_parse_imports_neither_pydantic_nor_abnf(tmp_path: Path) -> None:
+    """``rfcauth parse`` needs no model and no reference parser: it must not load them."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "rfcauth.cli", "parse", "Bearer x=1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0
+    assert 'x = "1"' in result.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert "rfcauth.challenge" in imported  # the measurement saw the import list
+    for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata"):
+        assert heavy not in imported, heavy
