@@ -1,5 +1,6 @@
-"""The HTTP layer: the driver (the whole OAuth login as an ``httpx2.Auth``), DPoP proofs
-(RFC 9449) and token requests a client makes without a user.
+"""The HTTP layer: the OAuth driver, DPoP (RFC 9449), token requests without a user.
+
+The driver is the whole OAuth login as an ``httpx2.Auth`` (`OAuthFlow`).
 
 ::
 
