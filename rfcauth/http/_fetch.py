@@ -28,6 +28,8 @@ from rfcauth.http._values import Call, Reply, ReplyError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from rfcauth.discovery import DiscoveryContext
+
 __all__ = ["MAX_RESPONSE_BYTES", "Fetcher", "Limits"]
 
 #: Discovery documents, registration and token responses are small; 1 MiB is generous.
@@ -100,14 +102,17 @@ class Fetcher:
     """Runs batches of calls; one instance per login (it owns its connection pools).
 
     Args:
-        guard: the connect-time address check.
+        context: the discovery context (the resource and policy the safety rules read).
         limits: timeouts and caps.
         allow_http: allow http to non-loopback hosts (off by default).
     """
 
-    def __init__(self, *, guard: AddressGuard, limits: Limits, allow_http: bool = False) -> None:
+    def __init__(
+        self, *, context: DiscoveryContext, limits: Limits, allow_http: bool = False
+    ) -> None:
         """Prepare; clients are created on first use."""
-        self._guard = guard
+        self._context = context
+        self._guard = AddressGuard(context=context)
         self._limits = limits
         self._allow_http = allow_http
         self._client: httpx2.Client | None = None
@@ -120,7 +125,7 @@ class Fetcher:
         )
 
     def _refused(self, call: Call) -> Reply | None:
-        reason = url_refusal(call.url, allow_http=self._allow_http)
+        reason = url_refusal(call.url, self._context, allow_http=self._allow_http)
         return None if reason is None else Reply(url=call.url, error="refused", detail=reason)
 
     def _too_large(self, call: Call, size: int) -> Reply:

@@ -31,7 +31,6 @@ from rfcauth.challenge import BearerChallenge, BearerError, scan_www_authenticat
 from rfcauth.discovery import ClientOptions, DiscoveryContext, Policy, ResourceResponse
 from rfcauth.http._cache import MetadataCache
 from rfcauth.http._fetch import Fetcher, Limits
-from rfcauth.http._guard import AddressGuard
 from rfcauth.http._login import AskRedirect, Batch, Login, LoginSettings, Need
 from rfcauth.http._redirect import FollowRedirects, LoopbackBrowser, RedirectHandler
 from rfcauth.http._storage import MemoryStorage, Storage
@@ -98,13 +97,13 @@ class OAuthFlow(httpx2.Auth):
         redirect_handler: how the authorization request reaches a person (`LoopbackBrowser`,
             the default) or none (`FollowRedirects`).
         storage: tokens and registrations (`MemoryStorage` by default; `FileStorage`).
-        policy: discovery strictness (`Policy()` by default).
+        policy: discovery strictness (`Policy()` by default);
+            ``Policy(allow_private_network=True)`` lets server-supplied URLs reach private,
+            loopback or link-local addresses even when the resource is on a public one.
         cache: the metadata cache; share one between flows so that a second connection
             makes no discovery request while the documents are fresh.
         limits: timeouts, response size cap, concurrency.
         allow_http: allow http (not only https) to non-loopback hosts.
-        allow_private_network: allow server-supplied URLs that resolve to private, loopback or
-            link-local addresses even when the resource is on a public address.
         client_name: the ``client_name`` sent in dynamic registration.
         on_step: called with every `Step` (request, reply, decision) as it happens.
         prepare_token_request: a hook that may rewrite each token request (e.g. to add a DPoP
@@ -130,7 +129,6 @@ class OAuthFlow(httpx2.Auth):
         cache: MetadataCache | None = None,
         limits: Limits | None = None,
         allow_http: bool = False,
-        allow_private_network: bool = False,
         client_name: str = "rfcauth",
         on_step: Callable[[Step], None] | None = None,
         prepare_token_request: Callable[[Call], Call] | None = None,
@@ -145,20 +143,19 @@ class OAuthFlow(httpx2.Auth):
         )
         if storage is not None and not isinstance(storage, Storage):
             raise UsageError("storage must implement rfcauth.http.Storage")
-        self.resource_url = resource_url
+        self.resource_url = context.resource  # canonical (MCP 2025-11-25 Canonical Server URI)
         self._context = context
         self._handler = redirect_handler
         self._storage: Storage = storage if storage is not None else MemoryStorage()
         self._cache = cache if cache is not None else MetadataCache(clock=clock)
         self._limits = limits if limits is not None else Limits()
         self._allow_http = allow_http
-        self._allow_private = allow_private_network
         self._client_name = client_name
         self._on_step = on_step
         self._prepare_token_request = prepare_token_request
         self._refresh_margin = refresh_margin
         self._clock = clock
-        self._origin = origin_of(resource_url)
+        self._origin = origin_of(context.resource)
         self._lock = threading.Lock()
         self._alock: Any = None
         #: The most recent login session (its steps and round count), for observers.
@@ -248,8 +245,7 @@ class OAuthFlow(httpx2.Auth):
             request.headers["Authorization"] = f"Bearer {tokens.access_token}"
 
     def _fetcher(self) -> Fetcher:
-        guard = AddressGuard(resource=self.resource_url, allow_private=self._allow_private)
-        return Fetcher(guard=guard, limits=self._limits, allow_http=self._allow_http)
+        return Fetcher(context=self._context, limits=self._limits, allow_http=self._allow_http)
 
     # -- sync ------------------------------------------------------------------------------
 

@@ -1,12 +1,16 @@
 """Safety rules for every request the driver makes on its own (discovery, registration, token).
 
-- http only for loopback hosts, unless the caller opts in (OAuth 2.1 §1.5: TLS everywhere else);
-- no user information in a URL (RFC 9110 §4.2.4: it is deprecated and leaks credentials);
-- a host *learned from a server* (a hint, an authorization server, an endpoint) must resolve to
-  public addresses only: private, loopback, link-local, shared, multicast, reserved and
-  unspecified addresses are refused unless the resource itself is on such an address or the
-  caller opts in. The check runs at *connect time* on the very addresses the socket connects
-  to, so a DNS answer that changes between check and use (rebinding) cannot slip through.
+The URL rules are the discovery core's (`rfcauth.discovery._addresses`): one check for every URL
+rfcauth requests, and the same private-network rule. What only a driver can add is the
+*connect-time* check: a host learned from a server (a hint, an authorization server, an
+endpoint) must resolve to public addresses only — private, loopback, link-local, shared,
+multicast, reserved and unspecified addresses are refused unless the resource itself is on such
+an address, or the caller opts in (``Policy(allow_private_network=True)``). The check runs on the
+very addresses the socket then connects to, so a DNS answer that changes between a check and
+the connection (rebinding) cannot slip through.
+
+http is used only for loopback hosts (and the resource's own origin) unless the caller opts in
+(``OAuthFlow(allow_http=True)``; OAuth 2.1 §1.5 otherwise requires TLS).
 """
 
 from __future__ import annotations
@@ -19,55 +23,42 @@ from urllib.parse import urlsplit
 
 import httpcore2
 
-from rfcauth.metadata._url_identity import is_loopback_host
+from rfcauth.discovery._addresses import ip_refusal, special_hosts_allowed
+from rfcauth.discovery._addresses import url_refusal as core_url_refusal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from rfcauth.discovery import DiscoveryContext
 
 __all__ = ["AddressGuard", "AddressRefusedError", "url_refusal"]
 
-R_SSRF = "RFC 9728 §7.7; RFC 8414 §6.2 (server-supplied URLs: SSRF)"
-R_TLS = "OAuth 2.1 §1.5; RFC 8414 §2"
+R_SSRF = "RFC 9728 §7; RFC 8414 §6 (server-supplied URLs: request forgery)"
 
 
 class AddressRefusedError(Exception):
     """Internal: the connect-time address check refused a host (never leaves the driver)."""
 
 
-def ip_refusal(address: str) -> str | None:
-    """Why a learned URL must not connect to `address`, or None when it is a public address."""
+def url_refusal(url: str, context: DiscoveryContext, *, allow_http: bool) -> str | None:
+    """Why the driver must not request `url` at all, or None (the core's one URL check)."""
+    checked = url
+    if allow_http and url[:7].lower() == "http://":
+        checked = "https://" + url[7:]  # the caller opted in to http: judge the rest
+    reason = core_url_refusal(checked, context)
+    return None if reason is None else f"the URL {url} {reason}"
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        return ipaddress.ip_address(text)
     except ValueError:
-        return f"{address!r} is not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for test, what in (
-        (ip.is_loopback, "loopback"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_reserved, "reserved"),
-        (ip.is_private, "private"),
-        (not ip.is_global, "non-global"),
-    ):
-        if test:
-            return f"{ip} is a {what} address"
-    return None
+        return None
 
 
-def url_refusal(url: str, *, allow_http: bool) -> str | None:
-    """Why the driver must not request `url` at all, or None."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return f"{url!r} is not an absolute http(s) URL"
-    if parts.username is not None or parts.password is not None:
-        return "a URL with user information is refused (RFC 9110 §4.2.4)"
-    if scheme == "http" and not allow_http and not is_loopback_host(parts.hostname):
-        return f"http is used only for loopback hosts, not {parts.hostname!r} ({R_TLS})"
-    return None
+def _refusal(text: str) -> str | None:
+    ip = _address(text)
+    return f"{text!r} is not an IP address" if ip is None else ip_refusal(ip)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -75,54 +66,47 @@ class AddressGuard:
     """Decides, per host and at connect time, whether its addresses may be used.
 
     Attributes:
-        resource: the URL the user chose; its own host is always allowed.
-        allow_private: allow every address (the caller opted in).
+        context: the discovery context (the resource and the policy).
     """
 
-    resource: str
-    allow_private: bool = False
-    _resource_is_private: bool | None = field(default=None, init=False)
+    context: DiscoveryContext
+    _private_ok: bool | None = field(default=None, init=False)
 
     @property
     def resource_host(self) -> str:
         """The resource's host, lower-cased."""
-        return (urlsplit(self.resource).hostname or "").lower()
+        return (urlsplit(self.context.resource).hostname or "").lower()
 
-    def _private_resource(self, addresses: Iterable[str]) -> bool:
-        return any(ip_refusal(a) is not None for a in addresses)
+    def _private_allowed(self) -> bool:
+        """The policy opts in, or the resource itself is on a non-public host or address."""
+        if self._private_ok is None:
+            allowed = special_hosts_allowed(self.context)
+            if not allowed:
+                host = self.resource_host
+                try:
+                    addresses = [host] if _address(host) else _resolve(host)
+                except OSError:
+                    addresses = []
+                allowed = any(_refusal(a) is not None for a in addresses)
+            self._private_ok = allowed
+        return self._private_ok
 
     def check(self, host: str, addresses: Iterable[str]) -> None:
         """Raise `AddressRefusedError` when a learned `host` resolves to a non-public address."""
-        addresses = list(addresses)
-        if self.allow_private or host.lower() == self.resource_host:
-            return
-        if self._resource_is_private is None:
-            resource_host = self.resource_host
-            try:
-                resolved = [resource_host] if _is_ip(resource_host) else _resolve(resource_host)
-            except OSError:
-                resolved = []
-            self._resource_is_private = is_loopback_host(resource_host) or self._private_resource(
-                resolved
-            )
-        if self._resource_is_private:
+        if host.lower().strip("[]") == self.resource_host.strip("[]") or self._private_allowed():
             return
         for address in addresses:
-            refusal = ip_refusal(address)
+            refusal = _refusal(address)
             if refusal is not None:
                 msg = (
-                    f"{host} resolves to {refusal}; a server-supplied URL may not reach it "
+                    f"{host} resolves to a {refusal}; a server-supplied URL may not reach it "
                     f"unless the resource itself is on such an address ({R_SSRF})"
                 )
                 raise AddressRefusedError(msg)
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return _address(host.strip("[]")) is not None
 
 
 def _resolve(host: str, port: int = 443) -> list[str]:
@@ -192,13 +176,12 @@ class AsyncGuardedBackend(httpcore2.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore2.AsyncNetworkStream:
         """Resolve `host`, check every address, connect to the first."""
-        import anyio  # noqa: PLC0415 - only the async path needs it
+        import anyio.to_thread  # noqa: PLC0415 - only the async path needs it
 
         if _is_ip(host):
             addresses = [host.strip("[]")]
         else:
-            infos: list[Any] = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-            addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+            addresses = await anyio.to_thread.run_sync(_resolve, host, port)
         address = _pick(self._guard, host, addresses)
         return await self._inner.connect_tcp(
             address,

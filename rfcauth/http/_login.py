@@ -239,7 +239,12 @@ class Login:
         self.refuse_if_refused(reply)
         if reply.error is not None:
             return Fetched(url=reply.url, error=reply.error)  # type: ignore[arg-type]
-        return Fetched(url=reply.url, status=reply.status, body=reply.body)
+        return Fetched(
+            url=reply.url,
+            status=reply.status,
+            body=reply.body,
+            retry_after=reply.headers.get("retry-after"),
+        )
 
     def discover(  # noqa: C901 - one loop: consume, serve from cache, or fetch a batch
         self, challenge: ResourceResponse, client: ClientOptions
