@@ -375,3 +375,28 @@ def test_file_storage_is_private_and_round_trips(tmp_path: Path) -> None:
     path.chmod(0o644)
     with pytest.raises(UsageError):
         FileStorage(path)
+
+
+def test_tls_failure_is_reported_as_tls() -> None:
+    listener = _Listener("big")  # speaks plain HTTP: the TLS handshake fails
+    try:
+        base = f"https://127.0.0.1:{listener.port}"
+        fetcher = _fetcher(base + "/mcp")
+        url = base + "/.well-known/oauth-protected-resource"
+        (reply,) = fetcher.run([Call(method="GET", url=url, purpose="resource_metadata")])
+        fetcher.close()
+    finally:
+        listener.close()
+    assert reply.error == "tls"
+
+
+def test_refused_connection_is_reported_as_connect() -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    base = f"http://127.0.0.1:{port}"
+    fetcher = _fetcher(base + "/mcp")
+    url = base + "/.well-known/oauth-protected-resource"
+    (reply,) = fetcher.run([Call(method="GET", url=url, purpose="resource_metadata")])
+    fetcher.close()
+    assert reply.error == "connect"
