@@ -78,4 +78,4 @@ def test_mcp_sdk_metadata_models_accept_what_the_rfcs_forbid() -> None:
     assert "rejects_issuer_has_query" in {r.id for r in report.failures}
     prm_only = ["rejects_resource_has_fragment"]
     prm = check_metadata_validator(mcp_validate_prm, kind="prm", max_examples=40, only=prm_only)
-    assert "rejects_resource_has_fragment" in {r.id for r in prm.failures}
+    assert "rejects_resource_has_fragment" in {r.id for r in prm.failures}  # when it names an AS
