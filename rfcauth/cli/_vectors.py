@@ -25,6 +25,12 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, metavar="S", help="the same seed gives the same lines"
     )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="accepted like every subcommand's --json: the output is JSON (Lines) either way, "
+        "and so is an error with it",
+    )
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--curated",
