@@ -551,5 +551,40 @@ def check(data: bytes) -> None:
     run_world(World(atheris.FuzzedDataProvider(data)))
 
 
+def show(data: bytes) -> str:
+    """The world an input builds and what discovery did in it (for triaging a finding)."""
+    import atheris  # noqa: PLC0415
+
+    world = World(atheris.FuzzedDataProvider(data))
+    lines = [
+        f"resource: {world.resource!r}",
+        f"policy: {world.policy}",
+        f"client: {world.client}",
+        f"resource answer: {world.responses.get(world.resource)!r}",
+    ]
+    answer = world.answer
+
+    def traced(action: FetchResourceMetadata | FetchServerMetadata) -> Fetched:
+        fetched = answer(action)
+        lines.append(f"  {type(action).__name__} {action.url!r}")
+        lines.append(f"    -> {fetched.status or fetched.error} {repr(fetched.body)[:300]}")
+        return fetched
+
+    world.answer = traced  # type: ignore[method-assign]
+    try:
+        steps = run_world(world)
+        lines.append(f"outcome: {steps[-1] if steps else 'no discovery'}")
+    except Exception as exc:  # noqa: BLE001 - shown, not handled
+        lines.append(f"FINDING: {type(exc).__name__}: {exc}")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    fuzz(check)
+    import sys
+
+    if sys.argv[1:2] == ["--show"]:
+        for name in sys.argv[2:]:
+            with open(name, "rb") as file:  # noqa: PTH123 - a path from the command line
+                sys.stdout.write(f"== {name}\n{show(file.read())}\n")
+    else:
+        fuzz(check)
