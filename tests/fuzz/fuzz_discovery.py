@@ -567,7 +567,11 @@ def show(data: bytes) -> str:
     def traced(action: FetchResourceMetadata | FetchServerMetadata) -> Fetched:
         fetched = answer(action)
         lines.append(f"  {type(action).__name__} {action.url!r}")
-        lines.append(f"    -> {fetched.status or fetched.error} {repr(fetched.body)[:300]}")
+        try:
+            body = repr(fetched.body)[:300]
+        except (ValueError, RecursionError) as exc:  # a 4301-digit int, a 3000-deep list
+            body = f"<{type(fetched.body).__name__}: {exc}>"
+        lines.append(f"    -> {fetched.status or fetched.error} {body}")
         return fetched
 
     world.answer = traced  # type: ignore[method-assign]
