@@ -12,7 +12,9 @@ does, until a terminal action. With no input left every choice is 0, so the one-
 Invariants (each a finding when broken):
 - `next_action` raises nothing at all: malformed server data is an input, not an error, and the
   caller's arguments here are always well-typed;
-- discovery ends within `STEP_BOUND` steps and never requests the same URL twice;
+- discovery ends within `STEP_BOUND` steps and never requests the same URL twice; it makes at
+  most `Policy.max_discovery_requests` requests and tries at most
+  `Policy.max_authorization_servers` authorization servers;
 - `Authorize` is always PKCE S256;
 - `Authorize.issuer` is listed in the PRM document it came from, or is the resource's origin on
   the legacy path; every non-legacy `FetchServerMetadata.issuer` is listed in a PRM served;
@@ -22,7 +24,7 @@ Invariants (each a finding when broken):
   unspecified, other IANA special-purpose addresses in any spelling an HTTP stack accepts, and
   internal names) unless the resource itself is on one. `special_host` is this harness's own
   oracle, written from the stdlib `ipaddress` and the WHATWG URL host rules, on purpose not
-  rfcauth's check.
+  rfcauth's check (``Policy(allow_private_network=True)`` lifts it, as documented).
 
 Run: ``python tests/fuzz/fuzz_discovery.py [libFuzzer flags] [corpus dirs]``.
 """
@@ -242,6 +244,9 @@ POLICIES = (
     Policy(legacy_fallback=False),
     Policy(header_tolerances=False, metadata_tolerances=False),
     Policy(assume_pkce_without_advertisement=True, allow_loopback_http=False),
+    Policy(max_authorization_servers=1, max_discovery_requests=5),
+    Policy(max_discovery_requests=1),
+    Policy(allow_private_network=True),
 )
 CLIENTS = (
     ClientOptions(),
@@ -272,6 +277,7 @@ class World:
         for _ in range(self.int(4)):
             self.edit()
         self.served_prm: dict[str, list[object]] = {}
+        self.issuers_tried: set[str] = set()
 
     # FuzzedDataProvider helpers: every choice is 0 when the data is used up
 
@@ -471,8 +477,8 @@ def _is_listed(issuer: str, listed: Sequence[object], policy: Policy) -> bool:
 
 
 def _check_urls(world: World, urls: Sequence[str | None], what: str) -> None:
-    if special_host(world.resource):
-        return  # a developer's own loopback or private server: its URLs are fair game
+    if special_host(world.resource) or world.policy.allow_private_network:
+        return  # a developer's own loopback or private server, or the policy's explicit choice
     for url in urls:
         if url is not None and special_host(url):
             raise InvariantError(f"{what} {url!r} is on a special-purpose host")
@@ -500,6 +506,7 @@ def run_world(world: World) -> list[Action]:
         steps.append(action)
         if isinstance(action, (FetchResourceMetadata, FetchServerMetadata)):
             _check_fetch(world, action, prm, asm, transient=transient)
+            _check_caps(world, action, prm, asm)
             fetched = world.answer(action)
             if isinstance(action, FetchResourceMetadata):
                 prm.append(fetched)
@@ -522,6 +529,23 @@ def run_world(world: World) -> list[Action]:
             )
         return steps
     raise InvariantError(f"discovery did not end within {STEP_BOUND} steps")
+
+
+def _check_caps(
+    world: World,
+    action: FetchResourceMetadata | FetchServerMetadata,
+    prm: list[Fetched],
+    asm: list[Fetched],
+) -> None:
+    """The policy's caps: discovery requests in all, authorization servers tried."""
+    if len(prm) + len(asm) + 1 > world.policy.max_discovery_requests:
+        raise InvariantError(f"request {len(prm) + len(asm) + 1} exceeds the policy's cap")
+    if isinstance(action, FetchServerMetadata) and not action.legacy:
+        world.issuers_tried.add(action.issuer)
+    if len(world.issuers_tried) > world.policy.max_authorization_servers:
+        raise InvariantError(
+            f"{len(world.issuers_tried)} authorization servers tried, over the cap"
+        )
 
 
 def _check_fetch(
