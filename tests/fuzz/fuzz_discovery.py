@@ -544,7 +544,7 @@ def _check_caps(
         world.issuers_tried.add(action.issuer)
     if len(world.issuers_tried) > world.policy.max_authorization_servers:
         raise InvariantError(
-            f"{len(world.issuers_tried)} authorization servers tried, over the cap"
+            f"{len(world.issuers_tried)} authorization servers tried: over the cap"
         )
 
 
