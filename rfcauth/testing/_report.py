@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 __all__ = ["Counterexample", "PropertyResult", "Report", "run_property"]
 
@@ -115,6 +116,33 @@ class Report:
         return "\n".join(lines)
 
 
+@contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Keep literals of whatever local modules are loaded out of generation.
+
+    Hypothesis sometimes draws constants found in the source of loaded local modules (here:
+    rfcauth itself, and under pytest the test files), so a search would depend on what else
+    is imported and on every literal in rfcauth's source. A report must depend on the seed
+    only: this empties that pool (Hypothesis internals; left alone if they move).
+    """
+    try:
+        from hypothesis.internal.conjecture import providers  # noqa: PLC0415 -- internals
+        from hypothesis.internal.constants_ast import Constants  # noqa: PLC0415 -- as above
+
+        original = providers._get_local_constants  # noqa: SLF001 -- see the docstring
+        empty = Constants()
+    except (ImportError, AttributeError):  # pragma: no cover -- another Hypothesis
+        yield
+        return
+    providers._get_local_constants = lambda: empty  # noqa: SLF001 -- see the docstring
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original  # noqa: SLF001 -- see the docstring
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
 def run_property(
     *,
     property_id: str,
@@ -152,7 +180,8 @@ def run_property(
         report_multiple_bugs=False,
     )
     try:
-        minimal = find(strategy, fails, settings=config, random=random.Random(seed))  # noqa: S311 -- a test seed
+        with _without_local_constants():
+            minimal = find(strategy, fails, settings=config, random=random.Random(seed))  # noqa: S311 -- a test seed
     except NoSuchExample:
         return PropertyResult(id=property_id, title=title, section=section, examples=calls)
     return PropertyResult(
