@@ -15,7 +15,7 @@ from hypothesis.errors import NoSuchExample
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-__all__ = ["Counterexample", "PropertyResult", "Report", "run_property"]
+__all__ = ["Counterexample", "PropertyResult", "Report", "run_property", "without_local_constants"]
 
 T = TypeVar("T")
 
@@ -117,7 +117,7 @@ class Report:
 
 
 @contextmanager
-def _without_local_constants() -> Iterator[None]:
+def without_local_constants() -> Iterator[None]:
     """Keep literals of whatever local modules are loaded out of generation.
 
     Hypothesis sometimes draws constants found in the source of loaded local modules (here:
@@ -161,12 +161,18 @@ def run_property(
     calls = 0
     first: int | None = None
 
+    seen: dict[str, bool] = {}
+
     def fails(value: T) -> bool:
         nonlocal calls, first
         calls += 1
+        key = repr(value)
         if first is not None and calls - first > SHRINK_BUDGET:
-            return False  # shrinking stops here: the smallest counterexample so far stands
+            # shrinking stops here: only inputs already judged keep their answer, so the
+            # smallest counterexample so far stands and replaying it still fails
+            return seen.get(key, False)
         found = disagreement(value) is not None
+        seen[key] = found
         if found and first is None:
             first = calls
         return found
@@ -180,7 +186,7 @@ def run_property(
         report_multiple_bugs=False,
     )
     try:
-        with _without_local_constants():
+        with without_local_constants():
             minimal = find(strategy, fails, settings=config, random=random.Random(seed))  # noqa: S311 -- a test seed
     except NoSuchExample:
         return PropertyResult(id=property_id, title=title, section=section, examples=calls)

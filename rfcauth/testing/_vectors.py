@@ -46,6 +46,7 @@ from rfcauth.testing._metadata_strategies import (
     invalid_protected_resource_metadata,
     protected_resource_metadata,
 )
+from rfcauth.testing._report import without_local_constants
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -165,7 +166,8 @@ def generate_vectors(kind: str, *, count: int, seed: int) -> list[dict[str, Any]
             seen.add(key)
             lines.append(line)
 
-    collect()
+    with without_local_constants():  # the seed alone decides the lines
+        collect()
     return lines
 
 
