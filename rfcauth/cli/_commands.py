@@ -31,6 +31,7 @@ MODULES: Final = (
     "rfcauth.cli._simulate",
     "rfcauth.cli._schema",
     "rfcauth.cli._demo",
+    "rfcauth.cli._probe",
 )
 
 
