@@ -32,6 +32,7 @@ MODULES: Final = (
     "rfcauth.cli._schema",
     "rfcauth.cli._demo",
     "rfcauth.cli._probe",
+    "rfcauth.cli._login",
 )
 
 
