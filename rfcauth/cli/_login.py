@@ -21,7 +21,9 @@ discovery), ``tools/list``, and with ``--call`` one tool call. Tokens are printe
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
+import threading
 from typing import TYPE_CHECKING, Any, Final
 
 from rfcauth._errors import RfcAuthError, UsageError
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from rfcauth.discovery import Authorize
     from rfcauth.http import TokenRequest, TokenResponse
 
-__all__ = ["COMMAND", "LoginError", "McpOutcome"]
+__all__ = ["COMMAND", "SHAPE", "LoginError", "McpOutcome"]
 
 #: The MCP session failed after the login succeeded (or the called tool reported an error).
 EXIT_MCP_FAILED: Final = 4
@@ -340,6 +342,9 @@ def _run(args: argparse.Namespace, out: Output) -> int:
 
     _check_resource(args.url)
     arguments = _arguments(args.args)
+    # The mcp client takes seconds to import on a busy machine: load it while the login talks
+    # to the servers, not after.
+    threading.Thread(target=_import_mcp, daemon=True).start()
     report: dict[str, Any] = {"resource": args.url}
     try:
         with httpx2.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
@@ -376,6 +381,11 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     else:
         _print_session(out, outcome)
     return EXIT_MCP_FAILED if failed_call else EXIT_OK
+
+
+def _import_mcp() -> None:
+    importlib.import_module("mcp.client.client")
+    importlib.import_module("mcp.client.streamable_http")
 
 
 def _reason(exc: BaseException) -> str:
@@ -416,6 +426,61 @@ def _print_session(out: Output, outcome: McpOutcome) -> None:
             out.line(f"      {text}")
 
 
+_STR: Final[dict[str, Any]] = {"type": "string"}
+_OPT_STR: Final[dict[str, Any]] = {"type": ["string", "null"]}
+#: The ``--json`` output: the token (``access_token`` only with ``--show-token``) and the MCP
+#: session, or the step that failed.
+SHAPE: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["resource"],
+    "additionalProperties": False,
+    "properties": {
+        "resource": _STR,
+        "token": {
+            "type": "object",
+            "required": ["grant", "issuer", "token_type", "scope", "expires_in"],
+            "additionalProperties": False,
+            "properties": {
+                "grant": _STR,
+                "issuer": _STR,
+                "token_type": _STR,
+                "scope": _OPT_STR,
+                "expires_in": {"type": ["integer", "null"]},
+                "access_token": _STR,
+            },
+        },
+        "mcp": {
+            "type": "object",
+            "required": ["protocol_version", "server", "tools", "call"],
+            "additionalProperties": False,
+            "properties": {
+                "protocol_version": _STR,
+                "server": _OPT_STR,
+                "tools": {"type": "array", "items": _STR},
+                "call": {
+                    "type": ["object", "null"],
+                    "required": ["name", "is_error", "text"],
+                    "properties": {
+                        "name": _STR,
+                        "is_error": {"type": "boolean"},
+                        "text": {"type": "array", "items": _STR},
+                    },
+                },
+            },
+        },
+        "error": {
+            "type": "object",
+            "required": ["step", "message", "rule"],
+            "additionalProperties": False,
+            "properties": {
+                "step": {"enum": ["discovery", "token", "mcp"]},
+                "message": _STR,
+                "rule": _OPT_STR,
+            },
+        },
+    },
+}
+
 COMMAND: Final = Command(
     name="login",
     help="log in to a live server (discovery, registration, a grant), then list and call tools",
@@ -429,4 +494,5 @@ COMMAND: Final = Command(
     configure=_configure,
     run=_run,
     examples=(Example(argv=("login", "--no-browser", "http://127.0.0.1:9/mcp")),),
+    json_shape=SHAPE,
 )
