@@ -26,7 +26,8 @@ import json
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
-from rfcauth._errors import RfcAuthError, UsageError
+from rfcauth._errors import UsageError
+from rfcauth.cli._code_flow import LoginError
 from rfcauth.cli._commands import Command, Example
 from rfcauth.cli._output import EXIT_DISCOVERY_FAILED, EXIT_OK
 
@@ -46,16 +47,6 @@ __all__ = ["COMMAND", "SHAPE", "LoginError", "McpOutcome"]
 EXIT_MCP_FAILED: Final = 4
 GRANTS: Final = ("auto", "authorization_code", "client_credentials")
 TIMEOUT_S: Final = 30.0
-
-
-class LoginError(RfcAuthError):
-    """The login could not complete; the message says which step and why."""
-
-    def __init__(self, step: str, message: str, *, rule: str | None = None) -> None:
-        """Record the step (``discovery``, ``token``, ``mcp``) and the reason."""
-        super().__init__(message)
-        self.step = step
-        self.rule = rule
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,8 +155,6 @@ def _machine_token(
         jwt_bearer_request,
     )
 
-    if grant == "authorization_code":
-        raise LoginError("token", "the authorization code flow is not wired in yet")
     if not args.client_id:
         raise UsageError(f"the {grant} grant needs --client-id")
     key = _read_key(args.private_key) if args.private_key else None
@@ -335,9 +324,6 @@ def _arguments(text: str) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace, out: Output) -> int:
-    import anyio  # noqa: PLC0415 - lazy
-    import httpx2  # noqa: PLC0415 - lazy
-
     from rfcauth.discovery._inputs import _check_resource  # noqa: PLC0415 - lazy
 
     _check_resource(args.url)
@@ -347,24 +333,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     threading.Thread(target=_import_mcp, daemon=True).start()
     report: dict[str, Any] = {"resource": args.url}
     try:
-        with httpx2.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
-            authorize, document = _discover(client, args.url, args)
-            grant = _machine_grant(args, document) or "authorization_code"
-            token = _machine_token(client, args, grant, authorize, document)
-        report["token"] = _token_report(token, show=args.show_token)
-        _print_token(out, token, show=args.show_token)
-        try:
-            outcome = anyio.run(
-                lambda: _session(
-                    args.url,
-                    _static_token(token.access_token),
-                    protocol=args.protocol,
-                    call=args.call,
-                    arguments=arguments,
-                )
-            )
-        except Exception as exc:  # an MCP failure is reported, not a traceback
-            raise LoginError("mcp", f"the MCP session failed: {_reason(exc)}") from exc
+        outcome, token = _login_and_use(args, arguments, out)
     except LoginError as failure:
         report["error"] = {"step": failure.step, "message": str(failure), "rule": failure.rule}
         if out.json:
@@ -374,13 +343,96 @@ def _run(args: argparse.Namespace, out: Output) -> int:
             if failure.rule:
                 out.line(f"   ({failure.rule})", "dim")
         return EXIT_MCP_FAILED if failure.step == "mcp" else EXIT_DISCOVERY_FAILED
+    report["token"] = _token_report(token, show=args.show_token)
     report["mcp"] = dataclasses.asdict(outcome)
     failed_call = outcome.call is not None and outcome.call["is_error"]
     if out.json:
         out.document(report)
     else:
+        _print_token(out, token, show=args.show_token)
         _print_session(out, outcome)
     return EXIT_MCP_FAILED if failed_call else EXIT_OK
+
+
+def _needs_metadata_first(args: argparse.Namespace) -> bool:
+    """Whether the grant depends on the authorization server's metadata (read it first)."""
+    explicit = args.assertion or args.idp_id_token or args.grant == "client_credentials"
+    return bool(explicit or (args.grant == "auto" and (args.client_secret or args.private_key)))
+
+
+def _login_and_use(
+    args: argparse.Namespace, arguments: dict[str, Any], out: Output
+) -> tuple[McpOutcome, Token]:
+    """Obtain a token (a grant without a user, or the code flow on the first 401), use it."""
+    import anyio  # noqa: PLC0415 - lazy
+    import httpx2  # noqa: PLC0415 - lazy
+
+    from rfcauth.cli._code_flow import CodeFlow  # noqa: PLC0415 - lazy
+    from rfcauth.http._dpop_auth import DPoPAuth  # noqa: PLC0415 - lazy
+
+    token: Token | None = None
+    if _needs_metadata_first(args):
+        with httpx2.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
+            authorize, document = _discover(client, args.url, args)
+            grant = _machine_grant(args, document)
+            if grant is not None:
+                token = _machine_token(client, args, grant, authorize, document)
+    flow: CodeFlow | None = None
+    if token is not None:
+        auth: httpx2.Auth = _static_token(token.access_token)
+    else:
+        flow = CodeFlow(
+            args.url,
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+            client_metadata_url=args.client_metadata_url,
+            no_browser=args.no_browser,
+            events=(lambda line: out.line(f"   {line}", "dim")) if not out.json else None,
+        )
+        auth = DPoPAuth(flow)
+    try:
+        outcome = anyio.run(
+            lambda: _session(
+                args.url, auth, protocol=args.protocol, call=args.call, arguments=arguments
+            )
+        )
+    except Exception as exc:  # an MCP failure is reported, not a traceback
+        inner = _login_error(exc)
+        if inner is not None:
+            raise inner from exc
+        raise LoginError("mcp", f"the MCP session failed: {_reason(exc)}") from exc
+    if flow is not None and flow.granted is not None:
+        granted = flow.granted
+        token = Token(
+            grant="authorization_code",
+            issuer=granted.issuer,
+            token_type=granted.token_type,
+            scope=granted.scope,
+            expires_in=granted.expires_in,
+            access_token=granted.access_token,
+        )
+    if token is None:
+        token = Token(
+            grant="none", issuer="", token_type="", scope=None, expires_in=None, access_token=""
+        )
+    return outcome, token
+
+
+def _login_error(exc: BaseException) -> LoginError | None:
+    """The login failure inside an exception group or chain, if that is what ended the session."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, LoginError):
+            return current
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(current.exceptions)
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None
 
 
 def _import_mcp() -> None:
