@@ -28,12 +28,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx2
 
 from rfcauth._errors import RfcAuthError
+from rfcauth.http._dpop import DPoPKey, choose_dpop_algorithm, use_dpop_nonce
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Callable, Mapping
 
     from rfcauth.discovery import Authorize
-    from rfcauth.http import ClientAuthentication
+    from rfcauth.http import ClientAuthentication, TokenRequest
 
 __all__ = ["CodeFlow", "LoginError"]
 
@@ -68,6 +69,7 @@ class Granted:
     scope: str | None
     expires_in: int | None
     registration: str
+    dpop: bool = False
 
 
 def _pkce() -> tuple[str, str]:
@@ -129,6 +131,11 @@ class CodeFlow(httpx2.Auth):
         self.authorizations = 0
         self._lock: Any = None
         self._verifier = ""
+        self._dpop: DPoPKey | None = None
+
+    def close(self) -> None:
+        """Close the connections the login used."""
+        self._http.close()
 
     # --- the httpx2 flow ------------------------------------------------------------------------
 
@@ -143,8 +150,17 @@ class CodeFlow(httpx2.Auth):
         sent_with = self._present(request)
         response = yield request
         step_ups = 0
+        nonce_retried = False
         while response.status_code in {401, 403}:
             challenge = response.headers.get_list("www-authenticate")
+            nonce = use_dpop_nonce(response.status_code, response.headers)
+            if nonce is not None and self._dpop is not None and not nonce_retried:
+                # RFC 9449 §9: the resource server wants its nonce in the proof; one retry.
+                nonce_retried = True
+                self._dpop.remember_nonce(str(request.url), nonce)
+                sent_with = self._present(request)
+                response = yield request
+                continue
             if response.status_code == 403 and _INSUFFICIENT not in " ".join(challenge):  # noqa: PLR2004
                 return
             if response.status_code == 403:  # noqa: PLR2004
@@ -160,7 +176,15 @@ class CodeFlow(httpx2.Auth):
 
     def _present(self, request: httpx2.Request) -> Granted | None:
         granted = self.granted
-        if granted is not None:
+        if granted is None:
+            return None
+        if granted.dpop and self._dpop is not None:
+            # RFC 9449 §7.1: the DPoP scheme, and a fresh proof binding the token (ath).
+            request.headers["Authorization"] = f"DPoP {granted.access_token}"
+            request.headers["DPoP"] = self._dpop.proof(
+                request.method, str(request.url), access_token=granted.access_token
+            )
+        else:
             request.headers["Authorization"] = f"Bearer {granted.access_token}"
         return granted
 
@@ -192,6 +216,10 @@ class CodeFlow(httpx2.Auth):
             )
         self._events(f"decision: {outcome.explanation}")
         document = _json(world[outcome.server_metadata_url]) if outcome.server_metadata_url else {}
+        algorithm = choose_dpop_algorithm(document.get("dpop_signing_alg_values_supported"))
+        if algorithm is not None and self._dpop is None:
+            self._dpop = DPoPKey.generate(algorithm)
+            self._events(f"DPoP: the authorization server binds tokens; proofs signed {algorithm}")
         client = self._client_for(outcome, document)
         redirect_uri, code = self._authorize(outcome, client, document)
         self.granted = self._redeem(outcome, client, document, redirect_uri, code)
@@ -284,10 +312,18 @@ class CodeFlow(httpx2.Auth):
         # metadata advertises the parameter, its absence is an error too.
         iss = params.get("iss")
         advertised = document.get("authorization_response_iss_parameter_supported") is True
-        if (iss is None and advertised) or (iss is not None and iss != authorize.issuer):
+        if iss is None and advertised:
             raise LoginError(
                 "authorization",
-                f"the redirect's iss {iss!r} is not the issuer {authorize.issuer!r}",
+                "the redirect carries no iss although the authorization server's metadata "
+                "advertises authorization_response_iss_parameter_supported",
+                rule="RFC 9207 §2.4",
+            )
+        if iss is not None and iss != authorize.issuer:
+            raise LoginError(
+                "authorization",
+                f"the redirect's iss {iss!r} is not the issuer {authorize.issuer!r} (compared "
+                "as identical strings)",
                 rule="RFC 9207 §2.4",
             )
         if "code" not in params:
@@ -365,8 +401,7 @@ class CodeFlow(httpx2.Auth):
         }
         auth.apply(form, headers, issuer=authorize.issuer)
         request = TokenRequest(url=authorize.token_endpoint, headers=headers, form=form)
-        response = self._http.post(request.url, headers=dict(request.headers), content=request.body)
-        self._events(f"POST {request.url} -> {response.status_code}")
+        response = self._post_token(request)
         result = parse_token_response(response.status_code, response.content)
         if isinstance(result, TokenError):
             raise LoginError("token", f"the token endpoint refused: {result}", rule="RFC 6749 §5.2")
@@ -377,7 +412,26 @@ class CodeFlow(httpx2.Auth):
             scope=result.scope or authorize.scope,
             expires_in=result.expires_in,
             registration=authorize.registration.kind,
+            dpop=self._dpop is not None and result.token_type.lower() == "dpop",
         )
+
+    def _post_token(self, request: TokenRequest) -> httpx2.Response:
+        """POST a token request, with a DPoP proof when binding; one retry with the AS nonce."""
+        key = self._dpop
+        for attempt in (1, 2):
+            headers = dict(request.headers)
+            if key is not None:
+                headers["DPoP"] = key.proof("POST", request.url)
+            response = self._http.post(request.url, headers=headers, content=request.body)
+            self._events(f"POST {request.url} -> {response.status_code}")
+            if key is None or attempt == 2:  # noqa: PLR2004
+                return response
+            nonce = use_dpop_nonce(response.status_code, response.headers, response.content)
+            if nonce is None:
+                return response
+            # RFC 9449 §8: the authorization server wants its nonce in the proof.
+            key.remember_nonce(request.url, nonce)
+        return response  # pragma: no cover - the loop always returns
 
 
 def _json(answer: Mapping[str, object]) -> dict[str, Any]:

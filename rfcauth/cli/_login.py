@@ -368,7 +368,6 @@ def _login_and_use(
     import httpx2  # noqa: PLC0415 - lazy
 
     from rfcauth.cli._code_flow import CodeFlow  # noqa: PLC0415 - lazy
-    from rfcauth.http._dpop_auth import DPoPAuth  # noqa: PLC0415 - lazy
 
     token: Token | None = None
     if _needs_metadata_first(args):
@@ -389,7 +388,7 @@ def _login_and_use(
             no_browser=args.no_browser,
             events=(lambda line: out.line(f"   {line}", "dim")) if not out.json else None,
         )
-        auth = DPoPAuth(flow)
+        auth = flow
     try:
         outcome = anyio.run(
             lambda: _session(
@@ -401,6 +400,9 @@ def _login_and_use(
         if inner is not None:
             raise inner from exc
         raise LoginError("mcp", f"the MCP session failed: {_reason(exc)}") from exc
+    finally:
+        if flow is not None:
+            flow.close()
     if flow is not None and flow.granted is not None:
         granted = flow.granted
         token = Token(
@@ -525,7 +527,7 @@ SHAPE: Final[dict[str, Any]] = {
             "required": ["step", "message", "rule"],
             "additionalProperties": False,
             "properties": {
-                "step": {"enum": ["discovery", "token", "mcp"]},
+                "step": {"enum": ["discovery", "registration", "authorization", "token", "mcp"]},
                 "message": _STR,
                 "rule": _OPT_STR,
             },
