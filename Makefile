@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rfcauth-installed
 
-.PHONY: demo test fuzz lint typecheck check bench regenerate conformance docs clean
+.PHONY: demo test fuzz fuzz-deep lint typecheck check bench regenerate conformance docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ test: $(STAMP)
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -x -p no:cacheprovider
+
+# Coverage-guided fuzzing (tests/fuzz/README.md): every atheris harness for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz-deep: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	$(BIN)/python tests/fuzz/run_fuzz.py --seconds $(FUZZ_SECONDS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -47,4 +53,4 @@ docs: $(STAMP)
 	$(BIN)/python -m rfcauth.cli._docs
 
 clean:
-	rm -rf $(VENV) .conformance .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .conformance .fuzz .pytest_cache .mypy_cache .ruff_cache .hypothesis

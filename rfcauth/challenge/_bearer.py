@@ -12,15 +12,12 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rfcauth._errors import UsageError
 from rfcauth.challenge._values import Challenge
 from rfcauth.grammar import _abnf
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 __all__ = ["BearerChallenge", "BearerError", "BearerProblem"]
 
@@ -184,7 +181,14 @@ class BearerChallenge:
 
     @classmethod
     def find(cls, challenges: Iterable[Challenge]) -> BearerChallenge | None:
-        """The first Bearer challenge in `challenges`, wherever it stands, read; or None."""
+        """The first Bearer challenge in `challenges`, wherever it stands, read; or None.
+
+        Raises:
+            UsageError: `challenges` is not an iterable (of `Challenge` values).
+        """
+        given: object = challenges  # the annotation is a promise; check it
+        if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+            raise UsageError("BearerChallenge.find takes an iterable of Challenge values")
         for challenge in challenges:
             if isinstance(challenge, Challenge) and challenge.is_scheme("bearer"):
                 return cls.from_challenge(challenge)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from rfcauth._errors import UsageError
 from rfcauth.challenge._values import Challenge
 from rfcauth.grammar import _abnf
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 __all__ = ["format_www_authenticate"]
 
@@ -56,6 +53,9 @@ def format_www_authenticate(challenges: Iterable[Challenge] | Challenge) -> str:
     """
     if isinstance(challenges, Challenge):
         challenges = (challenges,)
+    given: object = challenges  # the annotation is a promise; check it
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise UsageError("format_www_authenticate takes a Challenge or an iterable of them")
     parts = []
     for challenge in challenges:
         if not isinstance(challenge, Challenge):

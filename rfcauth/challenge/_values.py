@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from rfcauth._errors import UsageError
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 __all__ = ["Challenge", "ChallengeScan", "SkippedChallenge", "Tolerated"]
 
@@ -44,6 +41,8 @@ class Challenge:
             raise UsageError("Challenge.scheme must be a non-empty str")
         if self.token68 is not None and not isinstance(self.token68, str):
             raise UsageError("Challenge.token68 must be a str or None")
+        if not isinstance(self.params, Mapping):
+            raise UsageError("Challenge.params must be a mapping of str to str")
         params: dict[str, str] = {}
         for name, value in self.params.items():
             if not isinstance(name, str) or not isinstance(value, str):

@@ -150,18 +150,22 @@ class Fail(_Explained):
     ``no_authorization_server``, ``server_metadata_invalid``, ``issuer_mismatch``,
     ``pkce_not_supported``, ``discovery_unavailable``, ``insecure_endpoint``,
     ``no_registration_method``, ``step_up_limit_reached``, ``access_denied``,
-    ``unexpected_status``.
+    ``unexpected_status``, ``url_refused`` (a URL rfcauth would name for a request fails the
+    one URL check; `url` is that URL), ``discovery_limit_reached`` (a `Policy` cap).
 
     Attributes:
         code: stable snake_case failure code.
         url: the URL whose answer decided the failure, if any.
         violations: for an invalid metadata document, every rule it breaks (JSON location,
             rule id, RFC section), as `MetadataError` reports them.
+        retry_after: on `discovery_unavailable` after a 408, 429 or 5xx, the raw
+            ``Retry-After`` value the server sent (RFC 9110 §10.2.3), if any.
     """
 
     code: str
     url: str | None = None
     violations: tuple[Violation, ...] = ()
+    retry_after: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

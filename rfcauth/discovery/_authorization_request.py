@@ -133,6 +133,7 @@ def finish(
                 + ".",
                 url=server_metadata_url,
             )
+        _check_url(state, url)
     registration = _registration(
         state, issuer, registration_endpoint, cimd_supported, server_metadata_url
     )
@@ -171,6 +172,13 @@ def finish(
             notes=tuple(state.notes),
         )
     )
+
+
+def _check_url(state: WalkState, url: str) -> None:
+    """An endpoint the driver will send the user or a request to passes the one URL check."""
+    refusal = state.refusal(url)
+    if refusal is not None:
+        raise state.refused(url, refusal)
 
 
 def _registration(
@@ -215,6 +223,7 @@ def _registration(
                 f"registration_endpoint {endpoint!r} is not an https URL.",
                 url=server_metadata_url,
             )
+        _check_url(state, endpoint)
         state.note("registration", "Dynamic client registration (RFC 7591).", R_REGISTRATION)
         return Registration(kind="dynamic", endpoint=endpoint)
     raise state.fail(

@@ -15,6 +15,7 @@ from rfcauth.discovery._rules import (
     R_LEGACY,
     R_LEGACY_DEFAULTS,
     R_MCP_PRM_ORDER,
+    cite,
 )
 from rfcauth.discovery._server_metadata import server_metadata
 from rfcauth.metadata._url_identity import origin_of, origin_url
@@ -91,7 +92,7 @@ def _check_legacy_issuer(state: WalkState, issuer: str, url: str) -> None:
     raise state.fail(
         "issuer_mismatch",
         "legacy_issuer_not_on_origin",
-        R_AS_IDENTITY + "; " + R_LEGACY,
+        cite(R_AS_IDENTITY, R_LEGACY),
         f"The origin's metadata at {url} names issuer {issuer!r}, which is not the "
         f"resource's origin {origin!r}; it MUST NOT be used.",
         url=url,

@@ -56,6 +56,19 @@ class Policy:
         max_step_up_attempts: how many 403 ``insufficient_scope`` re-authorizations a client
             makes for one operation before `step_up_limit_reached` (MCP 2025-11-25 "no more
             than a few times").
+        allow_private_network: fetch from loopback, private, link-local and other
+            special-purpose addresses and local names even when the resource is not on one
+            (see `rfcauth.discovery._addresses`). Off in both presets: a server could otherwise
+            aim the client at the user's own network (RFC 9728 §7.7, RFC 8414 §6). Turn it on
+            for deployments whose authorization server really is on a private address.
+        max_authorization_servers: how many of a PRM document's ``authorization_servers`` are
+            tried (in order) before `discovery_limit_reached`. Real deployments list one or
+            two; 4 leaves room for a fallback server while a 20,000-entry list costs nothing.
+        max_discovery_requests: how many discovery GETs one discovery may make before
+            `discovery_limit_reached`. The longest legitimate walk with the default server cap
+            is 3 PRM candidates + 4 servers * 3 metadata candidates = 15 requests; 24 leaves
+            room for a policy that tries up to 7 servers, and bounds what any server can make
+            a client do.
     """
 
     resource_match: ResourceMatch = "same_origin_prefix"
@@ -66,13 +79,27 @@ class Policy:
     allow_loopback_http: bool = True
     assume_pkce_without_advertisement: bool = False
     max_step_up_attempts: int = 2
+    allow_private_network: bool = False
+    max_authorization_servers: int = 4
+    max_discovery_requests: int = 24
 
     def __post_init__(self) -> None:
-        """Reject option values that cannot mean anything."""
+        """Reject option values that cannot mean anything (a bool is a bool, an int an int)."""
         if self.resource_match not in ("identical", "same_origin_prefix"):
             raise UsageError(f"unknown resource_match {self.resource_match!r}")
-        if not isinstance(self.max_step_up_attempts, int) or self.max_step_up_attempts < 0:
-            raise UsageError("max_step_up_attempts must be a non-negative int")
+        for name in (
+            "legacy_fallback",
+            "legacy_issuer_path",
+            "metadata_tolerances",
+            "header_tolerances",
+            "allow_loopback_http",
+            "assume_pkce_without_advertisement",
+            "allow_private_network",
+        ):
+            expect_bool(f"Policy.{name}", getattr(self, name))
+        expect_count("Policy.max_step_up_attempts", self.max_step_up_attempts, minimum=0)
+        expect_count("Policy.max_authorization_servers", self.max_authorization_servers, minimum=1)
+        expect_count("Policy.max_discovery_requests", self.max_discovery_requests, minimum=1)
 
     @classmethod
     def compatible(cls) -> Policy:
@@ -90,6 +117,23 @@ class Policy:
             header_tolerances=False,
             allow_loopback_http=False,
         )
+
+
+def expect_bool(name: str, value: object) -> None:
+    """`UsageError` unless `value` is a bool (``"no"`` and ``1`` are not)."""
+    if not isinstance(value, bool):
+        raise UsageError(f"{name} must be a bool, not {type(value).__name__}")
+
+
+def expect_count(name: str, value: object, *, minimum: int) -> None:
+    """`UsageError` unless `value` is an int (not a bool) of at least `minimum`."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise UsageError(f"{name} must be an int >= {minimum}, not {value!r}")
+
+
+def _expect_optional_str(name: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"{name} must be a str or None, not {type(value).__name__}")
 
 
 def _is_https_url_with_path(value: str) -> bool:
@@ -125,7 +169,17 @@ class ClientOptions:
     step_up_attempts: int = 0
 
     def __post_init__(self) -> None:
-        """Reject options that could never be used."""
+        """Reject options that could never be used, and values of the wrong type."""
+        for name in (
+            "client_id",
+            "client_secret",
+            "client_id_issuer",
+            "client_metadata_url",
+            "previous_scope",
+        ):
+            _expect_optional_str(f"ClientOptions.{name}", getattr(self, name))
+        expect_bool("ClientOptions.dynamic_registration", self.dynamic_registration)
+        expect_count("ClientOptions.step_up_attempts", self.step_up_attempts, minimum=0)
         if self.client_metadata_url is not None and not _is_https_url_with_path(
             self.client_metadata_url
         ):
@@ -135,5 +189,3 @@ class ClientOptions:
             )
         if self.client_secret is not None and self.client_id is None:
             raise UsageError("client_secret without client_id")
-        if not isinstance(self.step_up_attempts, int) or self.step_up_attempts < 0:
-            raise UsageError("step_up_attempts must be a non-negative int")

@@ -16,9 +16,15 @@ from rfcauth._errors import ChallengeParseError
 from rfcauth.challenge._bearer import BearerChallenge, BearerError
 from rfcauth.challenge._parser import scan_www_authenticate
 from rfcauth.discovery._actions import NoAuthorizationNeeded
-from rfcauth.discovery._rules import R_403_STEP_UP, R_CHALLENGE, R_HINT, R_UNAVAILABLE
+from rfcauth.discovery._rules import (
+    R_403_STEP_UP,
+    R_CHALLENGE,
+    R_HINT,
+    R_UNAVAILABLE,
+    R_URL_CHECK,
+    cite,
+)
 from rfcauth.discovery._state import Decided, WalkState
-from rfcauth.metadata._url_identity import is_secure_url
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -174,9 +180,8 @@ def _usable_hint(
         if not c.is_scheme("bearer") and "resource_metadata" in c.params
     )
     for hint in candidates:
-        if is_secure_url(hint, allow_loopback_http=state.policy.allow_loopback_http) and (
-            "#" not in hint
-        ):
+        refusal = state.refusal(hint)
+        if refusal is None:
             state.note(
                 "resource_metadata_hint",
                 "The challenge names its PRM document.",
@@ -186,9 +191,9 @@ def _usable_hint(
             return hint
         state.note(
             "resource_metadata_hint_unusable",
-            f"resource_metadata {hint!r} is not an absolute https URL without a fragment; "
-            "it is ignored.",
-            R_HINT,
+            f"resource_metadata {hint!r} is not used: it {refusal}.",
+            cite(R_HINT, R_URL_CHECK),
+            url=hint,
             warn=True,
         )
     return None

@@ -9,11 +9,11 @@ to the well-known candidates. The document's ``resource`` must match per `Policy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rfcauth._errors import MetadataError
-from rfcauth.discovery._actions import Fail, FetchResourceMetadata, Note
+from rfcauth.discovery._actions import Fail, FetchResourceMetadata
 from rfcauth.discovery._rules import (
     R_HINT,
     R_MCP_PRM_ORDER,
@@ -21,7 +21,7 @@ from rfcauth.discovery._rules import (
     R_PRM_RESPONSE,
     R_PRM_URL,
 )
-from rfcauth.discovery._state import Decided, WalkState, json_body
+from rfcauth.discovery._state import Decided, WalkState
 from rfcauth.metadata._parse import parse_protected_resource_metadata
 from rfcauth.metadata._url_identity import origin_of, path_is_segment_prefix
 from rfcauth.metadata._wellknown import protected_resource_metadata_urls
@@ -39,10 +39,6 @@ class Prm:
 
     document: ProtectedResourceMetadata
     url: str
-
-
-def _with_notes(action: FetchResourceMetadata, notes: list[Note]) -> FetchResourceMetadata:
-    return replace(action, notes=tuple(notes))
 
 
 def _prm_candidates(state: WalkState, hint: str | None) -> list[FetchResourceMetadata]:
@@ -88,9 +84,9 @@ def find_resource_metadata(state: WalkState, hint: str | None) -> Prm | None:
     """Walk the PRM candidates; None when every one was absent and legacy may apply."""
     hint_failure: Fail | None = None
     for candidate in _prm_candidates(state, hint):
-        fetched = state.prm_fetches.get(candidate.url)
+        fetched = state.lookup(state.prm_fetches, candidate.url)
         if fetched is None:
-            raise Decided(_with_notes(candidate, state.notes))
+            raise state.request(candidate)
         if state.absent(fetched, "resource_metadata", R_PRM_RESPONSE):
             continue
         try:
@@ -132,10 +128,11 @@ def find_resource_metadata(state: WalkState, hint: str | None) -> Prm | None:
 def _validate_prm(
     state: WalkState, candidate: FetchResourceMetadata, fetched: Fetched
 ) -> ProtectedResourceMetadata:
-    body = json_body(fetched.body)
     try:
-        document = parse_protected_resource_metadata(
-            body, strict=not state.policy.metadata_tolerances
+        document = state.parsed(
+            fetched,
+            parse_protected_resource_metadata,
+            strict=not state.policy.metadata_tolerances,
         )
     except MetadataError as exc:
         raise state.invalid(

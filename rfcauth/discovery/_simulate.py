@@ -25,8 +25,9 @@ from rfcauth.discovery._walk import next_action
 
 __all__ = ["Exchange", "Plan", "simulate"]
 
-#: More steps than any candidate list allows; reaching it would be a bug in `next_action`.
-_STEP_BOUND = 64
+#: Steps beyond `Policy.max_discovery_requests` (the first request and the terminal action);
+#: reaching the bound would be a bug in `next_action`.
+_STEP_SLACK = 2
 _NETWORK_ERRORS = ("timeout", "connect", "tls", "too_large")
 
 Outcome = Authorize | Fail | NoAuthorizationNeeded
@@ -138,24 +139,35 @@ def _answer(
     return Exchange(url=url, status=status), canned
 
 
-def _www_authenticate(canned: Mapping[str, object]) -> str | list[str] | None:
+def _header(canned: Mapping[str, object], wanted: str) -> object:
     headers = canned.get("headers") or {}
     if not isinstance(headers, Mapping):
         raise UsageError("'headers' must be a mapping")
     for name, value in headers.items():
-        if isinstance(name, str) and name.lower() == "www-authenticate":
-            if isinstance(value, str):
-                return value
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                return list(value)
-            raise UsageError("a WWW-Authenticate header must be a str or a list of str")
+        if isinstance(name, str) and name.lower() == wanted:
+            return value
     return None
+
+
+def _www_authenticate(canned: Mapping[str, object]) -> str | list[str] | None:
+    value = _header(canned, "www-authenticate")
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise UsageError("a WWW-Authenticate header must be a str or a list of str")
 
 
 def _fetched(url: str, exchange: Exchange, canned: Mapping[str, object]) -> Fetched:
     if exchange.error is not None:
         return Fetched(url=url, error=exchange.error)  # type: ignore[arg-type]
-    return Fetched(url=url, status=exchange.status, body=canned.get("body"))
+    retry_after = _header(canned, "retry-after")
+    return Fetched(
+        url=url,
+        status=exchange.status,
+        body=canned.get("body"),
+        retry_after=retry_after if isinstance(retry_after, str) else None,
+    )
 
 
 def simulate(
@@ -218,7 +230,8 @@ def simulate(
     prm: list[Fetched] = []
     asm: list[Fetched] = []
     steps: list[Action] = []
-    for _ in range(_STEP_BOUND):
+    bound = context.policy.max_discovery_requests + _STEP_SLACK
+    for _ in range(bound):
         action = next_action(challenge, prm, asm, context=context)
         steps.append(action)
         if isinstance(action, (FetchResourceMetadata, FetchServerMetadata)):
@@ -230,5 +243,5 @@ def simulate(
         return Plan(
             resource=resource, steps=tuple(steps), outcome=action, exchanges=tuple(exchanges)
         )
-    msg = f"discovery did not end within {_STEP_BOUND} steps; this is a bug in rfcauth"
+    msg = f"discovery did not end within {bound} steps; this is a bug in rfcauth"
     raise RuntimeError(msg)  # pragma: no cover

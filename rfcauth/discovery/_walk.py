@@ -66,6 +66,15 @@ __all__ = ["next_action"]
 
 def _walk(state: WalkState, response: ResourceResponse) -> None:
     """The stages in order; each one either hands on or raises `Decided`."""
+    context = state.context
+    if context.resource_as_given != context.resource:
+        dropped = " (the fragment is dropped: HTTP never sends it)"
+        state.note(
+            "resource_canonicalised",
+            f"The resource URL {context.resource_as_given!r} is used in canonical form "
+            f"{context.resource!r}" + (dropped if "#" in context.resource_as_given else "") + ".",
+            "MCP 2025-11-25 Canonical Server URI; RFC 8707 §2",
+        )
     bearer, hint = read_resource_answer(state, response)
     prm = find_resource_metadata(state, hint)
     if prm is None:

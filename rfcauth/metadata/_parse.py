@@ -49,6 +49,11 @@ def _expect_str(name: str, value: object) -> None:
         raise UsageError(f"{name} must be a str or None, not {type(value).__name__}")
 
 
+def _expect_bool(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise UsageError(f"{name} must be a bool, not {type(value).__name__}")
+
+
 # -- slow path -------------------------------------------------------------------------------
 
 
@@ -103,7 +108,7 @@ def parse_authorization_server_metadata(
 
     Raises:
         MetadataError: the document breaks one or more rules; ``.violations`` lists them all.
-        UsageError: `data`, `expected_issuer` or `max_size` has the wrong type.
+        UsageError: `data`, `expected_issuer`, `strict` or `max_size` has the wrong type.
 
     >>> asm = parse_authorization_server_metadata(
     ...     b'{"issuer": "https://as.example", "response_types_supported": ["code"],'
@@ -113,13 +118,14 @@ def parse_authorization_server_metadata(
     >>> asm.token_endpoint
     'https://as.example/token'
     """
+    _expect_bool("strict", strict)
     if expected_issuer is not None:
         _expect_str("expected_issuer", expected_issuer)
     if (type(data) is bytes or type(data) is str) and type(max_size) is int:  # not subclasses
         fast = _fast_asm(data, expected_issuer, max_size)
         if fast is not None:
             return fast
-    return _slow_asm(data, expected_issuer, strict=bool(strict), max_size=max_size)
+    return _slow_asm(data, expected_issuer, strict=strict, max_size=max_size)
 
 
 def parse_protected_resource_metadata(
@@ -148,17 +154,18 @@ def parse_protected_resource_metadata(
 
     Raises:
         MetadataError: the document breaks one or more rules; ``.violations`` lists them all.
-        UsageError: `data`, `expected_resource` or `max_size` has the wrong type.
+        UsageError: `data`, `expected_resource`, `strict` or `max_size` has the wrong type.
 
     >>> prm = parse_protected_resource_metadata(
     ...     '{"resource": "https://mcp.example/mcp", "bearer_methods_supported": []}')
     >>> prm.authorization_servers is None, prm.bearer_methods_supported
     (True, ())
     """
+    _expect_bool("strict", strict)
     if expected_resource is not None:
         _expect_str("expected_resource", expected_resource)
     if (type(data) is bytes or type(data) is str) and type(max_size) is int:  # not subclasses
         fast = _fast_prm(data, expected_resource, max_size)
         if fast is not None:
             return fast
-    return _slow_prm(data, expected_resource, strict=bool(strict), max_size=max_size)
+    return _slow_prm(data, expected_resource, strict=strict, max_size=max_size)

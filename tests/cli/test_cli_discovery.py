@@ -312,10 +312,6 @@ def _world(tmp_path: Path, world: dict[str, object]) -> str:
     return str(path)
 
 
-_CORE = "waits on the discovery core turning this input into a UsageError or a Fail"
-
-
-@pytest.mark.xfail(raises=RuntimeError, strict=True, reason=_CORE)
 def test_simulate_a_world_with_32_authorization_servers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -343,7 +339,6 @@ def test_simulate_a_world_with_32_authorization_servers(
     assert "Traceback" not in capsys.readouterr().err
 
 
-@pytest.mark.xfail(raises=(AttributeError, ValueError), strict=True, reason=_CORE)
 @pytest.mark.parametrize(
     "world",
     [
@@ -364,11 +359,6 @@ def test_simulate_a_world_with_misused_options_is_a_usage_error(
     assert capsys.readouterr().err.startswith("rfcauth: ")
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="waits on the discovery core: an AS metadata fetch cites RFC 8414 §3.1 twice",
-)
 def test_no_rule_text_repeats_a_citation() -> None:
     for scenario in load_scenarios():
         _code, text = run("simulate", "--scenario", scenario.id, "--json")

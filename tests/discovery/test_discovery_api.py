@@ -44,7 +44,18 @@ def context(**kw) -> DiscoveryContext:
 
 
 @pytest.mark.parametrize(
-    "resource", ["mcp.example.com/mcp", "ftp://x.example/mcp", "https://x.example/mcp#frag", 7]
+    "resource",
+    [
+        "mcp.example.com/mcp",
+        "ftp://x.example/mcp",
+        7,
+        "https://[::1/mcp",
+        "https://[zz]/mcp",
+        "https://user:pw@x.example/mcp",
+        "https://x.example:port/mcp",
+        "https://x.example\\@evil.example/mcp",
+        "https://x.example/m cp",
+    ],
 )
 def test_context_rejects_a_resource_that_is_not_an_http_url(resource) -> None:
     with pytest.raises(UsageError):

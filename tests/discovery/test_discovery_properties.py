@@ -29,6 +29,7 @@ from rfcauth import (
     protected_resource_metadata_urls,
     simulate,
 )
+from rfcauth.discovery._addresses import url_refusal
 from rfcauth.metadata._url_identity import is_loopback_host, origin_of, origin_url
 
 RESOURCES = [
@@ -314,6 +315,7 @@ def test_next_action_is_deterministic_and_total(world: dict[str, Any]) -> None:
         again = next_action(challenge, tuple(prm), tuple(asm), context=context)
         assert again == step
         if isinstance(step, (FetchResourceMetadata, FetchServerMetadata)):
+            assert url_refusal(step.url, context) is None, step.url
             canned = world["responses"].get(step.url, {"status": 404})
             fetched = (
                 Fetched(url=step.url, error=canned["error"])
@@ -336,6 +338,8 @@ def test_next_action_is_deterministic_and_total(world: dict[str, Any]) -> None:
             "step_up_limit_reached",
             "access_denied",
             "unexpected_status",
+            "url_refused",
+            "discovery_limit_reached",
         }
         assert plan.outcome.reason
         assert plan.outcome.rule
