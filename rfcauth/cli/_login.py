@@ -324,9 +324,9 @@ def _arguments(text: str) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace, out: Output) -> int:
-    from rfcauth.discovery._inputs import _check_resource  # noqa: PLC0415 - lazy
+    from rfcauth.discovery._inputs import canonical_resource_url  # noqa: PLC0415 - lazy
 
-    _check_resource(args.url)
+    args.url = canonical_resource_url(args.url)
     arguments = _arguments(args.args)
     # The mcp client takes seconds to import on a busy machine: load it while the login talks
     # to the servers, not after.

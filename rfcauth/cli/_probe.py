@@ -396,9 +396,9 @@ def _as_json(result: Probe) -> dict[str, Any]:
 def _run(args: argparse.Namespace, out: Output) -> int:
     from rfcauth.cli._simulate import plan_lines  # noqa: PLC0415 - lazy
     from rfcauth.discovery import Fail  # noqa: PLC0415 - lazy: pydantic
-    from rfcauth.discovery._inputs import _check_resource  # noqa: PLC0415 - lazy
+    from rfcauth.discovery._inputs import canonical_resource_url  # noqa: PLC0415 - lazy
 
-    _check_resource(args.url)
+    args.url = canonical_resource_url(args.url)
     with out.status(f"probing {args.url}"):
         result = probe(args.url, method=args.method)
     judged = result.strict if args.strict else result.compatible
