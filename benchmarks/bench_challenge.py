@@ -23,8 +23,9 @@ import sys
 import timeit
 from typing import TYPE_CHECKING
 
-from rfcauth import ChallengeParseError, parse_www_authenticate, reference, scan_www_authenticate
+from rfcauth import ChallengeParseError, parse_www_authenticate, scan_www_authenticate
 from rfcauth.challenge._examples import EXAMPLES
+from rfcauth.grammar import reference
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -18,22 +18,22 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from rfcauth.cli._output import Output
 
 __all__ = ["MODULES", "Command", "Example", "load_commands"]
 
-#: The subcommands in the order ``rfcauth --help`` lists them.
-MODULES: Final = (
-    "rfcauth.cli._parse",
-    "rfcauth.cli._validate",
-    "rfcauth.cli._simulate",
-    "rfcauth.cli._schema",
-    "rfcauth.cli._demo",
-    "rfcauth.cli._probe",
-    "rfcauth.cli._login",
-)
+#: The subcommands in the order ``rfcauth --help`` lists them: name -> the module defining it.
+MODULES: Final = {
+    "parse": "rfcauth.cli._parse",
+    "validate": "rfcauth.cli._validate",
+    "simulate": "rfcauth.cli._simulate",
+    "schema": "rfcauth.cli._schema",
+    "demo": "rfcauth.cli._demo",
+    "probe": "rfcauth.cli._probe",
+    "login": "rfcauth.cli._login",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +74,11 @@ class Command:
     json_shape: Mapping[str, Any] | None = None
 
 
-def load_commands() -> tuple[Command, ...]:
-    """Every row of the table, in `MODULES` order."""
-    return tuple(importlib.import_module(name).COMMAND for name in MODULES)
+def load_commands(names: Iterable[str] | None = None) -> tuple[Command, ...]:
+    """The rows named (default: every row), in `MODULES` order; each module imported on demand."""
+    wanted = set(MODULES if names is None else names)
+    return tuple(
+        importlib.import_module(module).COMMAND
+        for name, module in MODULES.items()
+        if name in wanted
+    )

@@ -132,6 +132,10 @@ def render() -> str:
         "| 1 | the input does not parse (`parse`), or the document is invalid (`validate`) |",
         "| 2 | usage error: bad arguments, an unreadable file, a world file of the wrong shape |",
         "| 3 | discovery fails: `simulate` ends in a `Fail` action |",
+        (
+            "| 130, 141 | interrupted (Ctrl-C), or the reader closed the pipe (`rfcauth demo "
+            "\\| head`), as a shell reports SIGINT and SIGPIPE; no traceback either way |"
+        ),
         "",
         (
             "With `--json`, an error is also one JSON object on stdout, the same for every "

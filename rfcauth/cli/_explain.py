@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from rfcauth.challenge import BearerChallenge, ChallengeScan
 
@@ -28,10 +27,7 @@ def _text(value: str) -> str:
 
 def _hint_step(url: str) -> str:
     """What to do with a ``resource_metadata`` hint (RFC 9728 §5.1, MCP 2025-11-25)."""
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        scheme = ""
+    scheme = url.partition(":")[0].lower() if ":" in url else ""
     if scheme == "https" and "#" not in url:
         return (
             f"Fetch protected resource metadata from {_text(url)} (RFC 9728 §5.1; it may be "

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from rfcauth._errors import UsageError
@@ -38,6 +37,8 @@ def argument_bytes(value: str) -> bytes:
 
 def read_bytes(path: str) -> bytes:
     """The file at `path` (``-``: stdin), as bytes."""
+    from pathlib import Path  # noqa: PLC0415 - parse never reads a file
+
     if path == "-":
         return stdin_bytes()
     try:

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from rfcauth._errors import RfcAuthError, UsageError
-from rfcauth.cli._commands import load_commands
+from rfcauth.cli._commands import MODULES, load_commands
 from rfcauth.cli._output import EXIT_USAGE, Output, report_error
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["EPILOG", "build_parser", "main"]
+
+#: As a shell reports a program stopped by SIGPIPE / SIGINT (128 + the signal number).
+EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = 130
 
 DESCRIPTION = (
     "OAuth discovery for HTTP APIs and MCP servers: parse WWW-Authenticate, validate RFC 8414 / "
@@ -28,8 +33,8 @@ DESCRIPTION = (
 
 EPILOG = """\
 exit codes: 0 success; 1 the input does not parse or the document is invalid; 2 usage error;
-3 discovery fails (simulate). With --json an error is one object on stdout:
-{"error": {"code": ..., "message": ..., "exit": ...}}.
+3 discovery fails (simulate); 130 interrupted; 141 the reader closed the pipe.
+With --json an error is one object on stdout: {"error": {"code": ..., "message": ..., "exit": ...}}.
 Colour on a terminal needs the cli extra (pip install 'rfcauth[cli]'); NO_COLOR turns it off.
 """
 
@@ -43,11 +48,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{where}{message}\n{self.format_usage().rstrip()}")
 
 
-def build_parser(*, width: int | None = None) -> argparse.ArgumentParser:
+def build_parser(*, width: int | None = None, only: str | None = None) -> argparse.ArgumentParser:
     """The argparse parser: one subparser per row of the command table.
 
     Args:
         width: wrap help at this many columns (default: the terminal's width).
+        only: build just this subcommand's parser (what a run of it needs; the full table is
+            built for ``rfcauth --help`` and for anything that is not a subcommand's name).
     """
     from rfcauth import __version__  # noqa: PLC0415 - cheap; keeps this module's imports flat
 
@@ -60,7 +67,7 @@ def build_parser(*, width: int | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rfcauth {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in load_commands():
+    for command in load_commands(None if only is None else [only]):
         sub = subparsers.add_parser(
             command.name,
             help=command.help,
@@ -78,7 +85,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = out if out is not None else sys.stdout
     json_output = "--json" in arguments
     try:
-        parser = build_parser()
+        first = arguments[0] if arguments else None
+        parser = build_parser(only=first if first in MODULES else None)
         try:
             args = parser.parse_args(arguments)
         except SystemExit as exc:  # --help and --version print, then exit 0
@@ -87,3 +95,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(args.run(args, Output(stream, json_output=json_output)))
     except RfcAuthError as error:
         return report_error(error, stream, json_output=json_output)
+    except BrokenPipeError:  # the reader went away (`rfcauth demo | head`): stop quietly
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (an embedding, a test double)
+        pass

@@ -42,6 +42,8 @@ def plan_lines(plan: Plan) -> list[tuple[str, str | None]]:
             lines.append((text, "bad"))
         elif text.startswith(("AUTHORIZE ", "NO AUTHORIZATION NEEDED")):
             lines.append((text, "ok"))
+        elif text.lstrip().startswith("[warning]"):
+            lines.append((text, "warn"))
         elif text.startswith("resource: "):
             lines.append((text, "head"))
         else:

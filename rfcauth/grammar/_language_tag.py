@@ -1,10 +1,9 @@
 """Well-formed BCP 47 language tags (RFC 5646 §2.1), for RFC 9728 §2.1 member names.
 
 RFC 9728 §2.1 names a human-readable value in another language ``<member>#<tag>``, where the tag
-is a BCP 47 language tag. Only a well-formed tag makes such a name a language-tagged member; any
-other ``resource_name#...`` is an unknown member and is ignored (RFC 9728 §3.2), so an empty tag
-(``resource_name#``) cannot stand in for the untagged value. Well-formed, not valid: the
-subtags are not looked up in the IANA registry (RFC 5646 §2.2.9).
+is a BCP 47 language tag; `rfcauth.metadata._members.translated_member` applies that rule with
+`is_language_tag`. Well-formed, not valid: the subtags are not looked up in the IANA registry
+(RFC 5646 §2.2.9).
 
 The pattern is compiled from grammars/rfc5646-language-tag.abnf. Each repetition in it is of a
 bounded subtag that no neighbouring rule also matches, so matching is linear.
@@ -16,9 +15,8 @@ import re
 from typing import Final
 
 from rfcauth.grammar._abnf import LANGUAGE_TAG
-from rfcauth.metadata._members import LOCALIZABLE
 
-__all__ = ["LANGUAGE_TAG", "is_language_tag", "translated_member"]
+__all__ = ["LANGUAGE_TAG", "is_language_tag"]
 
 _TAG: Final = re.compile(f"(?:{LANGUAGE_TAG})")
 
@@ -30,13 +28,3 @@ def is_language_tag(tag: str) -> bool:
     [True, True, True, True, False, False]
     """
     return tag.isascii() and _TAG.fullmatch(tag) is not None
-
-
-def translated_member(name: str) -> str | None:
-    """The human-readable member that `name` translates (RFC 9728 §2.1), else `None`.
-
-    >>> translated_member("resource_name#ja"), translated_member("resource_name#")
-    ('resource_name', None)
-    """
-    base, tagged, tag = name.partition("#")
-    return base if tagged and base in LOCALIZABLE and is_language_tag(tag) else None

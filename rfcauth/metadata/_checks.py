@@ -27,7 +27,6 @@ from typing import Final
 
 from rfcauth._errors import Violation
 from rfcauth.grammar._abnf import SCOPE_TOKEN
-from rfcauth.grammar._language_tag import translated_member
 from rfcauth.grammar._uri import (
     FAST_HTTPS_URL,
     FAST_ISSUER,
@@ -55,6 +54,7 @@ from rfcauth.metadata._members import (
     URL,
     URL_HTTPS,
     URL_MAP,
+    translated_member,
 )
 from rfcauth.metadata._model_base import UrlMap
 from rfcauth.metadata._rules import RULES

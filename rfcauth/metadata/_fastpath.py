@@ -34,7 +34,6 @@ from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
 from rfcauth.grammar._abnf import SCOPE_TOKEN
-from rfcauth.grammar._language_tag import translated_member
 from rfcauth.grammar._uri import (
     FAST_HTTPS_URL,
     FAST_ISSUER,
@@ -62,6 +61,7 @@ from rfcauth.metadata._members import (
     URL,
     URL_HTTPS,
     URL_MAP,
+    translated_member,
 )
 from rfcauth.metadata._model_base import UrlMap
 from rfcauth.metadata._prm import ProtectedResourceMetadata

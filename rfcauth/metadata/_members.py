@@ -10,6 +10,8 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+from rfcauth.grammar._language_tag import is_language_tag
+
 __all__ = [
     "ASM_MEMBERS",
     "ASM_SIGNING_ALG_LISTS",
@@ -28,6 +30,7 @@ __all__ = [
     "URL",
     "URL_HTTPS",
     "URL_MAP",
+    "translated_member",
 ]
 
 ISSUER: Final = "issuer"  # https URL without query or fragment (RFC 8414 §2)
@@ -160,3 +163,17 @@ PRM_MEMBERS: Final = MappingProxyType(
 LOCALIZABLE: Final = frozenset(
     {"resource_name", "resource_documentation", "resource_policy_uri", "resource_tos_uri"}
 )
+
+
+def translated_member(name: str) -> str | None:
+    """The human-readable member that `name` translates (RFC 9728 §2.1), else `None`.
+
+    Only a well-formed RFC 5646 tag makes ``<member>#<tag>`` a language-tagged member; any other
+    ``resource_name#...`` is an unknown member and is ignored (RFC 9728 §3.2), so an empty tag
+    (``resource_name#``) cannot stand in for the untagged value.
+
+    >>> translated_member("resource_name#ja"), translated_member("resource_name#")
+    ('resource_name', None)
+    """
+    base, tagged, tag = name.partition("#")
+    return base if tagged and base in LOCALIZABLE and is_language_tag(tag) else None

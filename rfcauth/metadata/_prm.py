@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rfcauth._errors import UsageError
-from rfcauth.grammar._language_tag import translated_member
-from rfcauth.metadata._members import LOCALIZABLE
+from rfcauth.metadata._members import LOCALIZABLE, translated_member
 from rfcauth.metadata._model_base import (
     Bool,
     HttpsUrl,

@@ -42,11 +42,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from rfcauth._errors import MetadataError, UsageError, Violation
-from rfcauth.grammar._language_tag import translated_member
 from rfcauth.metadata._asm import AuthorizationServerMetadata
 from rfcauth.metadata._jsonload import load_document
 from rfcauth.metadata._jws import jws_problem
-from rfcauth.metadata._members import LOCALIZABLE
+from rfcauth.metadata._members import LOCALIZABLE, translated_member
 from rfcauth.metadata._parse import (
     parse_authorization_server_metadata,
     parse_protected_resource_metadata,

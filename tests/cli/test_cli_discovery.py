@@ -367,3 +367,31 @@ def test_no_rule_text_repeats_a_citation() -> None:
             for rule in [action["rule"], *(n["rule"] for n in action["notes"])]:
                 parts = rule.split("; ")
                 assert len(parts) == len(set(parts)), (scenario.id, rule)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json{", [1, 2], {"resource": 5}, "\udcff", {"resource": "https://other.example/mcp"}],
+)
+def test_simulate_malformed_server_data_is_a_reasoned_fail(body: object, tmp_path: Path) -> None:
+    """Bad server data is the server's fault, not a usage error: a Fail and exit 3."""
+    resource = "https://mcp.example.com/mcp"
+    world = {
+        "resource": resource,
+        "responses": {
+            resource: {
+                "status": 401,
+                "headers": {
+                    "WWW-Authenticate": 'Bearer resource_metadata="https://mcp.example.com/prm"'
+                },
+            },
+            "https://mcp.example.com/prm": {"body": body},
+        },
+    }
+    path = tmp_path / "world.json"
+    path.write_text(json.dumps(world))
+    code, text = run("simulate", str(path), "--json")
+    plan = json.loads(text)
+    assert code == 3
+    assert plan["outcome"]["action"] == "Fail"
+    assert plan["outcome"]["reason"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from rfcauth.cli import _docs
 from rfcauth.cli._commands import load_commands
 
@@ -27,3 +29,27 @@ def test_check_mode_reports_staleness(tmp_path, monkeypatch) -> None:
     assert _docs.main_docs(["--check"]) == 1
     assert _docs.main_docs([]) == 0
     assert _docs.main_docs(["--check"]) == 0
+
+
+def test_a_new_subcommand_is_one_module_and_one_line(tmp_path, monkeypatch) -> None:
+    """What adding ``vectors``/``probe``/``login`` takes: its module and one row in the table."""
+    (tmp_path / "rfcauth_cli_hello.py").write_text(
+        "from rfcauth.cli._commands import Command, Example\n"
+        "def configure(parser):\n"
+        "    parser.add_argument('--json', action='store_true')\n"
+        "def run(args, out):\n"
+        "    out.line('hello')\n"
+        "    return 0\n"
+        "COMMAND = Command(name='hello', help='say hello', description='Say hello.',\n"
+        "                  configure=configure, run=run, examples=(Example(argv=('hello',)),))\n",
+        "utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from rfcauth.cli import _commands, _main  # noqa: PLC0415
+
+    monkeypatch.setitem(_commands.MODULES, "hello", "rfcauth_cli_hello")
+    assert "hello" in _main.build_parser().format_help()
+    text = _docs.render()
+    assert "## `rfcauth hello`" in text
+    assert "$ rfcauth hello\nhello\n```\nexit code 0" in text
+    assert _main.main(["hello", "--json", "--bad"], io.StringIO()) == 2

@@ -48,10 +48,25 @@ def json_options() -> list[str]:
 
 def test_the_table_is_the_parser() -> None:
     names = [c.name for c in load_commands()]
-    assert len(names) == len(MODULES) == len(set(names))
+    assert names == list(MODULES)  # each module's row carries the name the table files it under
     parser = _cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert list(sub.choices) == names  # type: ignore[arg-type]
+
+
+def test_a_run_builds_only_its_own_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[object] = []
+    real = _cli.load_commands
+
+    def spy(names=None):
+        loaded.append(None if names is None else list(names))
+        return real(names)
+
+    monkeypatch.setattr(_cli, "load_commands", spy)
+    assert run("parse", "Bearer x=1")[0] == 0
+    assert loaded == [["parse"]]
+    assert run("nonsense")[0] == 2  # not a subcommand: the whole table, for the message
+    assert loaded[-1] is None
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -257,3 +272,38 @@ def test_parse_imports_neither_pydantic_nor_abnf(tmp_path: Path) -> None:
     assert "rfcauth.challenge" in imported  # the measurement saw the import list
     for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata"):
         assert heavy not in imported, heavy
+
+
+def test_status_spins_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rfcauth.cli._output import Output  # noqa: PLC0415
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    piped = io.StringIO()
+    with Output(piped).status("probing"):
+        pass
+    assert piped.getvalue() == ""
+    terminal = Terminal()
+    output = Output(terminal)
+    assert output.coloured
+    with output.status("probing"):
+        output.line("done", "ok")
+    assert "done" in terminal.getvalue()
+    assert ESC in terminal.getvalue()
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    """``rfcauth demo | head -1``: the reader goes away; rfcauth stops without a traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rfcauth.cli", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    err = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 141
+    assert b"Traceback" not in err
