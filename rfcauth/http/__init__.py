@@ -1,7 +1,31 @@
-"""The HTTP layer: DPoP proofs (RFC 9449) and token requests a client makes without a user."""
+"""The HTTP layer: the OAuth driver, DPoP (RFC 9449), token requests without a user.
+
+The driver is the whole OAuth login as an ``httpx2.Auth`` (`OAuthFlow`).
+
+::
+
+    _flow.py               OAuthFlow: the httpx2.Auth (sync and async) a client plugs in
+    _login.py              Login: the sans-I/O login (discovery, registration, authorization,
+                           token, refresh)
+    _speculate.py          speculate: which discovery GETs may be needed next (fetched together)
+    _fetch.py              Fetcher, Limits: the driver's own requests (no redirects, caps,
+                           timeouts)
+    _guard.py              the safety rules: http only on loopback, connect-time address check
+    _cache.py              MetadataCache: RFC 9111 freshness and revalidation, per resource
+    _storage.py            Storage, MemoryStorage, FileStorage (0600): tokens and registrations
+    _redirect.py           RedirectHandler, LoopbackBrowser, FollowRedirects
+    _values.py             Call, Reply, Tokens, ClientRegistration, Step
+    _errors.py             LoginError
+    _testserver.py         loopback OAuth worlds for tests, benchmarks and demos
+    _dpop.py, _dpop_auth.py               DPoP proofs and keys (RFC 9449)
+    _client_credentials.py, _token_exchange.py   token requests without a user
+
+Needs the ``http`` extra (``pip install 'rfcauth[http]'``).
+"""
 
 from __future__ import annotations
 
+from rfcauth.http._cache import MetadataCache
 from rfcauth.http._client_credentials import (
     CLIENT_ASSERTION_TYPE_JWT,
     GRANT_CLIENT_CREDENTIALS,
@@ -23,6 +47,12 @@ from rfcauth.http._dpop import (
     proof_htu,
     use_dpop_nonce,
 )
+from rfcauth.http._errors import LoginError
+from rfcauth.http._fetch import Limits
+from rfcauth.http._flow import OAuthFlow
+from rfcauth.http._redirect import FollowRedirects, LoopbackBrowser, RedirectHandler
+from rfcauth.http._speculate import speculate
+from rfcauth.http._storage import FileStorage, MemoryStorage, Storage
 from rfcauth.http._token_exchange import (
     GRANT_TOKEN_EXCHANGE,
     TOKEN_TYPE_ID_JAG,
@@ -30,6 +60,7 @@ from rfcauth.http._token_exchange import (
     id_jag_request,
     token_exchange_request,
 )
+from rfcauth.http._values import Call, ClientRegistration, Reply, Step, Tokens
 
 __all__ = [
     "CLIENT_ASSERTION_TYPE_JWT",
@@ -39,11 +70,26 @@ __all__ = [
     "GRANT_TOKEN_EXCHANGE",
     "TOKEN_TYPE_ID_JAG",
     "TOKEN_TYPE_ID_TOKEN",
+    "Call",
     "ClientAuthentication",
+    "ClientRegistration",
     "DPoPKey",
+    "FileStorage",
+    "FollowRedirects",
+    "Limits",
+    "LoginError",
+    "LoopbackBrowser",
+    "MemoryStorage",
+    "MetadataCache",
+    "OAuthFlow",
+    "RedirectHandler",
+    "Reply",
+    "Step",
+    "Storage",
     "TokenError",
     "TokenRequest",
     "TokenResponse",
+    "Tokens",
     "access_token_hash",
     "choose_client_authentication",
     "choose_dpop_algorithm",
@@ -52,6 +98,7 @@ __all__ = [
     "jwt_bearer_request",
     "parse_token_response",
     "proof_htu",
+    "speculate",
     "token_exchange_request",
     "use_dpop_nonce",
 ]
