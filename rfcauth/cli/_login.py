@@ -24,10 +24,10 @@ import dataclasses
 import importlib
 import json
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Final
 
-from rfcauth._errors import UsageError
-from rfcauth.cli._code_flow import LoginError
+from rfcauth._errors import RfcAuthError, UsageError
 from rfcauth.cli._commands import Command, Example
 from rfcauth.cli._output import EXIT_DISCOVERY_FAILED, EXIT_OK
 
@@ -41,12 +41,36 @@ if TYPE_CHECKING:
     from rfcauth.discovery import Authorize
     from rfcauth.http import TokenRequest, TokenResponse
 
-__all__ = ["COMMAND", "SHAPE", "LoginError", "McpOutcome"]
+__all__ = ["COMMAND", "SHAPE", "LoginStepError", "McpOutcome"]
 
 #: The MCP session failed after the login succeeded (or the called tool reported an error).
 EXIT_MCP_FAILED: Final = 4
 GRANTS: Final = ("auto", "authorization_code", "client_credentials")
 TIMEOUT_S: Final = 30.0
+
+
+class LoginStepError(RfcAuthError):
+    """The login stopped: `step` names where, `rule` what decided it.
+
+    The steps: ``discovery``, ``registration``, ``authorization``, ``token``, ``mcp``.
+    """
+
+    def __init__(self, step: str, message: str, *, rule: str | None = None) -> None:
+        """Record the step and the reason."""
+        super().__init__(message)
+        self.step = step
+        self.rule = rule
+
+
+#: The driver's `LoginError` codes, by the step they stop.
+_STEP_OF_CODE: Final = {
+    "registration_failed": "registration",
+    "authorization_failed": "authorization",
+    "state_mismatch": "authorization",
+    "issuer_mismatch": "authorization",
+    "token_request_failed": "token",
+    "invalid_token_response": "token",
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,10 +104,10 @@ def _send(client: httpx2.Client, request: TokenRequest) -> TokenResponse:
     try:
         response = client.post(request.url, headers=dict(request.headers), content=request.body)
     except Exception as exc:  # any transport failure ends the login, explained
-        raise LoginError("token", f"the token request to {request.url} failed: {exc}") from exc
+        raise LoginStepError("token", f"the token request to {request.url} failed: {exc}") from exc
     result = parse_token_response(response.status_code, response.content)
     if isinstance(result, TokenError):
-        raise LoginError(
+        raise LoginStepError(
             "token", f"the token endpoint {request.url} refused: {result}", rule="RFC 6749 §5.2"
         )
     return result
@@ -106,7 +130,7 @@ def _discover(
     outcome = plan.outcome
     if not isinstance(outcome, Authorize):
         explanation = getattr(outcome, "explanation", "no authorization needed")
-        raise LoginError("discovery", explanation, rule=getattr(outcome, "rule", None))
+        raise LoginStepError("discovery", explanation, rule=getattr(outcome, "rule", None))
     document: Mapping[str, Any] = {}
     if outcome.server_metadata_url is not None:
         body = world[outcome.server_metadata_url].get("body")
@@ -169,7 +193,7 @@ def _machine_token(
             else document.get("token_endpoint_auth_signing_alg_values_supported"),
         )
     except UsageError as exc:
-        raise LoginError("token", str(exc), rule="RFC 8414 §2") from exc
+        raise LoginStepError("token", str(exc), rule="RFC 8414 §2") from exc
     issuer, scope, resource = authorize.issuer, authorize.scope, authorize.resource
     endpoint = authorize.token_endpoint
     if grant == "client_credentials":
@@ -295,6 +319,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     grant.add_argument("--idp-token-endpoint", metavar="URL", help="the IdP's token endpoint")
     grant.add_argument("--idp-client-id", help="the client's identifier at the IdP")
     grant.add_argument(
+        "--no-dpop",
+        action="store_true",
+        help="never ask for DPoP-bound tokens (default: where the server offers ES256 proofs)",
+    )
+    grant.add_argument(
         "--no-browser",
         action="store_true",
         help="follow the authorization server's redirect without a person (test servers)",
@@ -334,7 +363,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     report: dict[str, Any] = {"resource": args.url}
     try:
         outcome, token = _login_and_use(args, arguments, out)
-    except LoginError as failure:
+    except LoginStepError as failure:
         report["error"] = {"step": failure.step, "message": str(failure), "rule": failure.rule}
         if out.json:
             out.document(report)
@@ -367,26 +396,37 @@ def _login_and_use(
     import anyio  # noqa: PLC0415 - lazy
     import httpx2  # noqa: PLC0415 - lazy
 
-    from rfcauth.cli._code_flow import CodeFlow  # noqa: PLC0415 - lazy
+    from rfcauth.discovery import ClientOptions  # noqa: PLC0415 - lazy
+    from rfcauth.http import (  # noqa: PLC0415 - lazy
+        DPoPKey,
+        FollowRedirects,
+        LoopbackBrowser,
+        OAuthFlow,
+    )
 
     token: Token | None = None
+    handler: object = None
     if _needs_metadata_first(args):
         with httpx2.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
             authorize, document = _discover(client, args.url, args)
             grant = _machine_grant(args, document)
             if grant is not None:
                 token = _machine_token(client, args, grant, authorize, document)
-    flow: CodeFlow | None = None
+    flow: OAuthFlow | None = None
     if token is not None:
         auth: httpx2.Auth = _static_token(token.access_token)
     else:
-        flow = CodeFlow(
+        handler = FollowRedirects() if args.no_browser else LoopbackBrowser()
+        flow = OAuthFlow(
             args.url,
-            client_id=args.client_id,
-            client_secret=args.client_secret,
-            client_metadata_url=args.client_metadata_url,
-            no_browser=args.no_browser,
-            events=(lambda line: out.line(f"   {line}", "dim")) if not out.json else None,
+            client=ClientOptions(
+                client_id=args.client_id,
+                client_secret=args.client_secret,
+                client_metadata_url=args.client_metadata_url,
+            ),
+            redirect_handler=handler,
+            on_step=(lambda step: out.line(f"   {step}", "dim")) if not out.json else None,
+            dpop=None if args.no_dpop else DPoPKey.generate("ES256"),
         )
         auth = flow
     try:
@@ -399,20 +439,23 @@ def _login_and_use(
         inner = _login_error(exc)
         if inner is not None:
             raise inner from exc
-        raise LoginError("mcp", f"the MCP session failed: {_reason(exc)}") from exc
+        raise LoginStepError("mcp", f"the MCP session failed: {_reason(exc)}") from exc
     finally:
-        if flow is not None:
-            flow.close()
-    if flow is not None and flow.granted is not None:
-        granted = flow.granted
-        token = Token(
-            grant="authorization_code",
-            issuer=granted.issuer,
-            token_type=granted.token_type,
-            scope=granted.scope,
-            expires_in=granted.expires_in,
-            access_token=granted.access_token,
-        )
+        if isinstance(handler, LoopbackBrowser):
+            handler.close()
+    if flow is not None:
+        stored = flow.storage.get_tokens(flow.resource_url)
+        if stored is not None:
+            token = Token(
+                grant="authorization_code",
+                issuer=stored.issuer or "",
+                token_type=stored.token_type,
+                scope=stored.scope,
+                expires_in=None
+                if stored.expires_at is None
+                else max(0, round(stored.expires_at - time.time())),
+                access_token=stored.access_token,
+            )
     if token is None:
         token = Token(
             grant="none", issuer="", token_type="", scope=None, expires_in=None, access_token=""
@@ -420,8 +463,10 @@ def _login_and_use(
     return outcome, token
 
 
-def _login_error(exc: BaseException) -> LoginError | None:
-    """The login failure inside an exception group or chain, if that is what ended the session."""
+def _login_error(exc: BaseException) -> LoginStepError | None:
+    """The driver's login failure inside an exception group or chain, as a step error."""
+    from rfcauth.http import LoginError  # noqa: PLC0415 - lazy
+
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
     while stack:
@@ -430,7 +475,8 @@ def _login_error(exc: BaseException) -> LoginError | None:
             continue
         seen.add(id(current))
         if isinstance(current, LoginError):
-            return current
+            step = _STEP_OF_CODE.get(current.code, "discovery")
+            return LoginStepError(step, str(current), rule=current.rule)
         if isinstance(current, BaseExceptionGroup):
             stack.extend(current.exceptions)
         stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)

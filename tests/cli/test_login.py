@@ -19,14 +19,15 @@ from urllib.parse import urlencode
 import jsonschema
 import pytest
 import uvicorn
-from joserfc import jwt
-from joserfc.jwk import ECKey
+from joserfc import jws, jwt
+from joserfc.jwk import ECKey, JWKRegistry
 from mcp.server.mcpserver import MCPServer
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from rfcauth.cli import main
 from rfcauth.cli._login import SHAPE
+from rfcauth.http import access_token_hash
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,6 +36,16 @@ if TYPE_CHECKING:
 
 CLIENT_ID, SECRET, TOKEN = "machine", "s3cret", "granted-token-123"
 KEY = ECKey.generate_key("P-256")
+
+
+def _proof(proof: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Verify a DPoP proof the way a server does (RFC 9449 §4.3), independently of rfcauth."""
+    head = proof.split(".", maxsplit=1)[0]
+    header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    assert header["typ"] == "dpop+jwt"
+    key = JWKRegistry.import_key(header["jwk"])
+    obj = jws.deserialize_compact(proof, key, algorithms=[header["alg"]])
+    return header, json.loads(obj.payload)
 
 
 class World:
@@ -47,10 +58,20 @@ class World:
     """
 
     def __init__(
-        self, *, methods: list[str], code: bool = False, seed: bool = False, iss: str = ""
+        self,
+        *,
+        methods: list[str],
+        code: bool = False,
+        seed: bool = False,
+        iss: str = "",
+        dpop_nonce: str | None = None,
     ) -> None:
         self.methods = methods
         self.code, self.seed, self.iss = code or seed, seed, iss
+        # DPoP (RFC 9449): advertised when dpop_nonce is given ("" = no nonce demanded).
+        self.dpop_nonce = dpop_nonce
+        self.jkt: str | None = None
+        self.presented: list[str] = []
         self.token_forms: list[dict[str, str]] = []
         self.authorize_queries: list[dict[str, str]] = []
         server = MCPServer("login-test", version="1.0")
@@ -92,6 +113,11 @@ class World:
                 "token_endpoint_auth_signing_alg_values_supported": ["ES256"],
                 "registration_endpoint": f"{self.base}/register",
                 "authorization_response_iss_parameter_supported": True,
+                **(
+                    {"dpop_signing_alg_values_supported": ["ES256"]}
+                    if self.dpop_nonce is not None
+                    else {}
+                ),
             }
         )
 
@@ -124,6 +150,18 @@ class World:
             ok = False
         if not ok:
             return JSONResponse({"error": "invalid_client"}, status_code=401)
+        proof = request.headers.get("dpop")
+        if self.dpop_nonce is not None and proof is not None:
+            header, claims = _proof(proof)
+            assert (claims["htm"], claims["htu"]) == ("POST", f"{self.base}/token")
+            if self.dpop_nonce and claims.get("nonce") != self.dpop_nonce:
+                return JSONResponse(
+                    {"error": "use_dpop_nonce"},
+                    status_code=400,
+                    headers={"DPoP-Nonce": self.dpop_nonce},
+                )
+            self.jkt = JWKRegistry.import_key(header["jwk"]).thumbprint()
+            return JSONResponse({"access_token": TOKEN, "token_type": "DPoP", "expires_in": 60})
         return JSONResponse({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 60})
 
     def __enter__(self) -> Self:
@@ -152,6 +190,26 @@ class _BearerGate:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/mcp"):
             headers = dict(scope["headers"])
+            presented = headers.get(b"authorization", b"").decode()
+            self.world.presented.append(presented.split(" ")[0])
+            if self.world.jkt is not None and presented == f"DPoP {TOKEN}":
+                header, claims = _proof(headers[b"dpop"].decode())
+                assert JWKRegistry.import_key(header["jwk"]).thumbprint() == self.world.jkt
+                assert claims["ath"] == access_token_hash(TOKEN)
+                # The resource's own nonce, unlike the token endpoint's on the same origin.
+                nonce = self.world.dpop_nonce and "rs-" + self.world.dpop_nonce
+                if nonce and claims.get("nonce") != nonce:
+                    response = JSONResponse(
+                        {"error": "use_dpop_nonce"},
+                        status_code=401,
+                        headers={
+                            "WWW-Authenticate": 'DPoP error="use_dpop_nonce"',
+                            "DPoP-Nonce": nonce,
+                        },
+                    )
+                    await response(scope, receive, send)
+                    return
+                headers[b"authorization"] = f"Bearer {TOKEN}".encode()
             if headers.get(b"authorization") != f"Bearer {TOKEN}".encode():
                 hint = f"{self.world.base}/.well-known/oauth-protected-resource/mcp"
                 challenge = (
@@ -266,7 +324,7 @@ def test_the_authorization_code_flow_logs_in_and_calls_a_tool(seed: bool) -> Non
     assert query["resource"] == f"{running.base}/mcp"
     assert running.token_forms[0]["resource"] == f"{running.base}/mcp"
     if seed:  # the motivating server: no PRM, so the 2025-03-26 origin fallback
-        assert f"GET {running.base}/.well-known/oauth-protected-resource/mcp -> 404" in text
+        assert f"<- HTTP 404 {running.base}/.well-known/oauth-protected-resource/mcp" in text
 
 
 def test_a_redirect_with_the_wrong_iss_is_refused_before_the_token_request() -> None:
@@ -278,3 +336,23 @@ def test_a_redirect_with_the_wrong_iss_is_refused_before_the_token_request() -> 
     assert report["error"]["step"] == "authorization"
     assert report["error"]["rule"] == "RFC 9207 §2.4"
     assert running.token_forms == []
+
+
+@pytest.mark.parametrize("nonce", ["", "server-nonce"], ids=["no-nonce", "nonces"])
+def test_dpop_bound_tokens_where_the_server_offers_them(nonce: str) -> None:
+    with World(methods=["none"], code=True, dpop_nonce=nonce) as running:
+        code, text = run("login", f"{running.base}/mcp", "--no-browser", "--call", "echo",
+                         "--args", '{"text": "bound"}')  # fmt: skip
+    assert code == 0, text
+    assert "DPoP token" in text
+    assert "echo: bound" in text
+    assert running.jkt is not None
+    assert "Bearer" not in running.presented  # every authenticated request used DPoP
+
+
+def test_no_dpop_asks_for_a_bearer_token() -> None:
+    with World(methods=["none"], code=True, dpop_nonce="") as running:
+        code, text = run("login", f"{running.base}/mcp", "--no-browser", "--no-dpop")
+    assert code == 0, text
+    assert "Bearer token" in text
+    assert running.jkt is None
