@@ -18,6 +18,12 @@ __all__ = ["COMMAND"]
 
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=["asm", "prm"], help="which document's JSON Schema")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="accepted like every subcommand's --json: the output is JSON either way, and so "
+        "is an error with it",
+    )
 
 
 def _run(args: argparse.Namespace, out: Output) -> int:

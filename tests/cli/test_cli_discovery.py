@@ -301,6 +301,7 @@ def test_schema_output_matches_its_documented_shape() -> None:
         code, text = run("schema", kind)
         assert code == 0
         jsonschema.validate(json.loads(text), SCHEMA)
+        assert run("schema", kind, "--json") == (code, text)
 
 
 # --- no traceback for any world ---------------------------------------------------------------
