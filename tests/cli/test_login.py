@@ -356,3 +356,16 @@ def test_no_dpop_asks_for_a_bearer_token() -> None:
     assert code == 0, text
     assert "Bearer token" in text
     assert running.jkt is None
+
+
+def test_the_live_demo_logs_in_to_the_seed_and_a_modern_server() -> None:
+    code, text = run("demo", "--live")
+    assert code == 0, text
+    headline = text.split("Details below")[0].splitlines()
+    assert len(headline) < 12  # the headline fits in a screen, before the details
+    seed = headline.index(next(line for line in headline if line.startswith("The seed")))
+    assert headline[seed + 1].startswith('  a strict current-spec client: "Failed to connect"')
+    assert 'called echo -> "hello from the seed server"' in headline[seed + 2]
+    assert "2025-03-26 fallback" in headline[seed + 2]
+    assert 'called echo -> "hello from the modern server"' in text
+    assert "sequenceDiagram" in text
