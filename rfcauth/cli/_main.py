@@ -64,6 +64,7 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=formatter,
+        allow_abbrev=False,  # `--js` is not `--json`: options stay unambiguous as more arrive
     )
     parser.add_argument("--version", action="version", version=f"rfcauth {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -73,6 +74,7 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
             help=command.help,
             description=command.description,
             formatter_class=formatter,
+            allow_abbrev=False,
         )
         command.configure(sub)
         sub.set_defaults(run=command.run)
