@@ -39,6 +39,21 @@ Colour on a terminal needs the cli extra (pip install 'rfcauth[cli]'); NO_COLOR 
 """
 
 
+def _terminal_width() -> int:
+    """What `shutil.get_terminal_size` answers, without importing shutil (and zlib, bz2, lzma).
+
+    argparse asks for the width whenever it builds a formatter, which it does for every option
+    it adds; with the width given, a run that prints no help never imports shutil.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises `UsageError` instead of printing and exiting on a usage error."""
 
@@ -58,7 +73,9 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
     """
     from rfcauth import __version__  # noqa: PLC0415 - cheap; keeps this module's imports flat
 
-    formatter = functools.partial(argparse.HelpFormatter, width=width)
+    formatter = functools.partial(
+        argparse.HelpFormatter, width=width if width is not None else _terminal_width() - 2
+    )
     parser = _Parser(
         prog="rfcauth",
         description=DESCRIPTION,

@@ -277,7 +277,7 @@ def test_parse_imports_neither_pydantic_nor_abnf(tmp_path: Path) -> None:
     assert 'x = "1"' in result.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     assert "rfcauth.challenge" in imported  # the measurement saw the import list
-    for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata"):
+    for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata", "shutil"):
         assert heavy not in imported, heavy
 
 
