@@ -1,4 +1,4 @@
-"""Run every benchmark in one go (`make bench`): challenge parsing, metadata, discovery."""
+"""Run every benchmark in one go (`make bench`): parsing, metadata, discovery, round trips."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_challenge.py", "bench_metadata.py", "bench_discovery.py"]
+SCRIPTS = ["bench_challenge.py", "bench_metadata.py", "bench_discovery.py", "bench_roundtrips.py"]
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ The driver is the whole OAuth login as an ``httpx2.Auth`` (`OAuthFlow`).
     _values.py             Call, Reply, Tokens, ClientRegistration, Step
     _errors.py             LoginError
     _testserver.py         loopback OAuth worlds for tests, benchmarks and demos
+    _httpx.py              HttpxOAuthFlow: the same flow for httpx clients (loaded on use)
     _dpop.py, _dpop_auth.py               DPoP proofs and keys (RFC 9449)
     _client_credentials.py, _token_exchange.py   token requests without a user
 
@@ -24,6 +25,8 @@ Needs the ``http`` extra (``pip install 'rfcauth[http]'``).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rfcauth.http._cache import MetadataCache
 from rfcauth.http._client_credentials import (
@@ -62,6 +65,9 @@ from rfcauth.http._token_exchange import (
 )
 from rfcauth.http._values import Call, ClientRegistration, Reply, Step, Tokens
 
+if TYPE_CHECKING:
+    from rfcauth.http._httpx import HttpxOAuthFlow
+
 __all__ = [
     "CLIENT_ASSERTION_TYPE_JWT",
     "DPOP_ALGORITHMS",
@@ -76,6 +82,7 @@ __all__ = [
     "DPoPKey",
     "FileStorage",
     "FollowRedirects",
+    "HttpxOAuthFlow",
     "Limits",
     "LoginError",
     "LoopbackBrowser",
@@ -102,3 +109,12 @@ __all__ = [
     "token_exchange_request",
     "use_dpop_nonce",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`HttpxOAuthFlow` imports ``httpx``: only when asked for (PEP 562)."""
+    if name == "HttpxOAuthFlow":
+        from rfcauth.http._httpx import HttpxOAuthFlow  # noqa: PLC0415 - httpx only on use
+
+        return HttpxOAuthFlow
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

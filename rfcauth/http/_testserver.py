@@ -137,6 +137,9 @@ class World:
         token_lifetime: ``expires_in`` of access tokens, seconds.
         issue_refresh_tokens: issue refresh tokens.
         challenge_scope: the ``scope`` parameter in the 401 challenge (None: none).
+        metadata_at: where the authorization server publishes its metadata: ``"rfc8414"``
+            (RFC 8414 §3.1, path inserted) or ``"oidc_appended"`` (OpenID Connect Discovery
+            §4, appended to the issuer: how Keycloak realms publish it).
     """
 
     prm: str | None = "path"
@@ -154,6 +157,7 @@ class World:
     token_lifetime: int = 3600
     issue_refresh_tokens: bool = True
     challenge_scope: str | None = None
+    metadata_at: str = "rfc8414"
     requests: list[Recorded] = field(default_factory=list)
     clients: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -471,8 +475,13 @@ class World:
                 routes.append(Route("/.well-known/oauth-protected-resource", prm))
         if with_as:
             path = world.issuer_path
+            metadata_path = (
+                f"{path}/.well-known/openid-configuration"
+                if world.metadata_at == "oidc_appended"
+                else f"/.well-known/oauth-authorization-server{path}"
+            )
             routes += [
-                Route(f"/.well-known/oauth-authorization-server{path}", as_metadata),
+                Route(metadata_path, as_metadata),
                 Route(f"{path}/authorize", authorize),
                 Route(f"{path}/token", token, methods=["POST"]),
             ]

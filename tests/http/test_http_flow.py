@@ -10,12 +10,14 @@ import re
 from typing import Any
 
 import anyio
+import httpx
 import httpx2
 import pytest
 
 from rfcauth import ClientOptions, Policy
 from rfcauth.http import (
     FollowRedirects,
+    HttpxOAuthFlow,
     LoginError,
     MemoryStorage,
     MetadataCache,
@@ -273,3 +275,27 @@ def test_storage_tokens_repr_is_safe() -> None:
     tokens = Tokens(access_token="a" * 30, refresh_token="r" * 30)
     assert "a" * 30 not in repr(tokens)
     assert "r" * 30 not in repr(tokens)
+
+
+def test_httpx_adapter_runs_the_same_flow() -> None:
+    with World.seed() as world:
+        auth = HttpxOAuthFlow(world.resource_url, redirect_handler=FollowRedirects())
+        with httpx.Client(auth=auth) as client:
+            assert client.get(world.resource_url).json()["ok"] is True
+
+        async def run() -> int:
+            fresh = HttpxOAuthFlow(world.resource_url, redirect_handler=FollowRedirects())
+            async with httpx.AsyncClient(auth=fresh) as client:
+                return (await client.get(world.resource_url)).status_code
+
+        assert anyio.run(run) == 200
+        assert auth.flow.last_login is not None
+        assert auth.flow.last_login.rounds_to_authorization == 2
+
+
+def test_keycloak_style_issuer_still_takes_three_round_trips() -> None:
+    with World.modern(metadata_at="oidc_appended") as world:
+        flow = _flow(world)
+        assert _get(flow, world.resource_url).is_success
+        assert flow.last_login is not None
+        assert flow.last_login.rounds_to_authorization == 3
