@@ -14,14 +14,20 @@ and registration kept). The figures are counts, not timings:
   which sends one and waits for its answer before the next: each of its requests is a round.
 
 Run: ``nice .venv/bin/python benchmarks/bench_roundtrips.py`` (needs the dev extra: mcp,
-httpx2, starlette, uvicorn).
+httpx2, starlette, uvicorn). With ``--ts`` it also runs the TypeScript MCP SDK's `auth()`
+(``benchmarks/ts``: ``cd benchmarks/ts && npm install`` first; node 18+) on the same worlds; its
+script counts the requests the SDK makes through its ``fetchFn`` and the most it ever had in
+flight (1: each request is a sequential round trip).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
 from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 REDIRECT = "http://127.0.0.1:9/callback"
+TS_DIR = Path(__file__).resolve().parent / "ts"
 
 
 def _window(world: World) -> list[Any]:
@@ -143,6 +150,60 @@ WORLDS: dict[str, Callable[[], World]] = {
     ),
 }
 SDK = f"mcp {version('mcp')} OAuthClientProvider"
+SECOND = "second connection, documents and registration fresh (max-age=300)"
+
+
+def _ts_version() -> str:
+    try:
+        package = json.loads(
+            (TS_DIR / "node_modules/@modelcontextprotocol/sdk/package.json").read_text()
+        )
+    except OSError:
+        return "TypeScript SDK (not installed)"
+    return f"TypeScript SDK {package['version']} auth()"
+
+
+TS = _ts_version()
+
+
+def ts_login(world: World) -> dict[str, Any]:
+    """Run the TypeScript SDK's auth() against `world`; its first and second connection."""
+    node = shutil.which("node")
+    if node is None:
+        msg = "node is not installed"
+        raise SystemExit(msg)
+    # S603: our own script, run with the node on PATH
+    result = subprocess.run(  # noqa: S603
+        [node, str(TS_DIR / "roundtrips.mjs"), world.resource_url],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def _ts_row(title: str, measured: dict[str, Any]) -> dict[str, Any]:
+    sequential = measured["maxInFlight"] <= 1
+    return {
+        "world": title,
+        "client": TS,
+        "requests": measured["requests"],
+        "rounds": measured["requests"] if sequential else f"? ({measured['maxInFlight']} at once)",
+    }
+
+
+def measure_ts() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for title, make in WORLDS.items():
+        with make() as world:
+            rows.append(_ts_row(title, ts_login(world)["firstConnection"]))
+    with World.modern(cache_control="max-age=300") as world:
+        rows.append(_ts_row(SECOND, ts_login(world)["secondConnection"]))
+    return rows
 
 
 def measure() -> list[dict[str, Any]]:
@@ -158,7 +219,7 @@ def measure() -> list[dict[str, Any]]:
         with make() as world:
             requests, rounds = sdk_login(world, _SdkStorage())
             rows.append({"world": title, "client": SDK, "requests": requests, "rounds": rounds})
-    title = "second connection, documents and registration fresh (max-age=300)"
+    title = SECOND
     with World.modern(cache_control="max-age=300") as world:
         cache, storage = MetadataCache(), MemoryStorage()
         rfcauth_login(
@@ -187,8 +248,13 @@ def measure() -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument("--ts", action="store_true", help="also run the TypeScript SDK (node)")
     args = parser.parse_args()
     rows = measure()
+    if args.ts:
+        rows += measure_ts()
+        order = {title: i for i, title in enumerate([*WORLDS, SECOND])}
+        rows.sort(key=lambda row: order[row["world"]])
     if args.json:
         print(json.dumps(rows, indent=2))
         return

@@ -289,6 +289,11 @@ class World:
             document["client_id_metadata_document_supported"] = True
         if self.iss_parameter:
             document["authorization_response_iss_parameter_supported"] = True
+        if self.metadata_at == "oidc_appended":
+            # OpenID Connect Discovery §3 REQUIRED members, as a Keycloak realm publishes them.
+            document["jwks_uri"] = self.endpoint("certs")
+            document["subject_types_supported"] = ["public"]
+            document["id_token_signing_alg_values_supported"] = ["RS256"]
         return document
 
     def _app(self, name: str, *, with_as: bool, with_resource: bool = True) -> Any:  # noqa: ANN401, C901, PLR0915 - one closure per route
