@@ -8,6 +8,9 @@
     _walk.py       next_action: the decision walk's map (theory of operation), stage by stage
                    in _resource_answer, _resource_metadata, _server_metadata, _legacy and
                    _authorization_request over one _state.WalkState
+    _addresses.py  url_refusal: the one URL check every requested URL passes; host_refusal and
+                   ip_refusal (SSRF targets; the driver calls ip_refusal at connect time)
+    _memo.py       the bounded memo tables that keep a replayed walk linear
     _simulate.py   simulate: drive next_action over canned responses
     _scenarios.py  the shipped scenario vectors (vectors/discovery.json)
 

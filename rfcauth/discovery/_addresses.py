@@ -21,6 +21,8 @@ Refused hosts (`host_refusal`):
 - numeric hosts that are not a dotted quad (``2130706433``, ``0x7f.1``, ``0177.0.0.1``,
   ``127.1``): WHATWG URL parsers and ``inet_aton`` read them as IPv4 addresses, RFC 3986 as
   names — a parser differential, refused whatever address they spell;
+- percent-encoded hosts (``metadata.google%2einternal``): WHATWG parsers decode them, RFC 3986
+  ones need not — no public host is spelled that way;
 - names reserved for local use: ``localhost`` and ``*.localhost`` (RFC 6761 §6.3), ``*.local``
   (mDNS, RFC 6762), ``*.internal`` (reserved for private use by ICANN in 2024; Google Cloud's
   ``metadata.google.internal``), ``*.home.arpa`` (RFC 8375), ``localhost.localdomain``, and
@@ -160,6 +162,11 @@ def host_refusal(host: str) -> str | None:  # noqa: PLR0911 - one return per kin
             return ip_refusal(ipaddress.IPv6Address(name[1:-1]))
         except ValueError:
             return f"malformed IPv6 literal {host!r}"
+    if "%" in name:
+        return (
+            f"percent-encoded host {host!r} (URL parsers decode it, and may read another "
+            "name or an address)"
+        )
     name = name.removesuffix(".")
     if _DOTTED_QUAD.fullmatch(name):
         return ip_refusal(ipaddress.IPv4Address(name))

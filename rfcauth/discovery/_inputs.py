@@ -16,6 +16,7 @@ from itertools import repeat
 from typing import Literal, cast
 
 from rfcauth._errors import UsageError
+from rfcauth.discovery._memo import remember
 from rfcauth.discovery._policy import ClientOptions, Policy
 from rfcauth.grammar._uri import absolute_url_problem, split_uri
 
@@ -214,9 +215,9 @@ def latest_by_url(fetches: Sequence[Fetched] | Mapping[str, Fetched]) -> dict[st
         raise UsageError("prm and asm must hold rfcauth.Fetched values")
     new = cast("tuple[Fetched, ...]", added)
     index.update(zip(map(_URL, new), new, strict=True))
-    if key not in _INDEXES and len(_INDEXES) >= _INDEXES_SIZE:
-        del _INDEXES[next(iter(_INDEXES))]
-    _INDEXES[key] = (given, cast("tuple[Fetched, ...]", snapshot), index)
+    remember(
+        _INDEXES, key, (given, cast("tuple[Fetched, ...]", snapshot), index), size=_INDEXES_SIZE
+    )
     return dict(index)
 
 

@@ -139,6 +139,8 @@ def check_scenario(scenario: Scenario, plan: Plan) -> list[str]:
     outcome = plan.outcome
     if isinstance(outcome, Fail):
         differ("code", expect.get("code"), outcome.code)
+        if "retry_after" in expect:
+            differ("retry_after", expect["retry_after"], outcome.retry_after)
     elif isinstance(outcome, Authorize):
         registration = outcome.registration
         actual = {

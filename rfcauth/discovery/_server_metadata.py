@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from rfcauth._errors import MetadataError, UsageError
 from rfcauth.discovery._actions import FetchServerMetadata, Note
 from rfcauth.discovery._authorization_request import authorize
+from rfcauth.discovery._memo import remember
 from rfcauth.discovery._rules import (
     R_AS_IDENTITY,
     R_AS_LIST,
@@ -151,9 +152,7 @@ def _resume(state: WalkState, prm: Prm) -> _Progress:
 
 def _remember(progress: _Progress) -> None:
     key = (id(progress.document), id(progress.context))
-    if key not in _PROGRESS and len(_PROGRESS) >= _PROGRESS_SIZE:
-        del _PROGRESS[next(iter(_PROGRESS))]
-    _PROGRESS[key] = progress
+    remember(_PROGRESS, key, progress, size=_PROGRESS_SIZE)
 
 
 def _try_in_order(

@@ -19,6 +19,7 @@ from rfcauth.discovery._actions import (
     Note,
 )
 from rfcauth.discovery._addresses import cached_url_refusal, special_hosts_allowed
+from rfcauth.discovery._memo import remember
 from rfcauth.discovery._rules import R_LIMITS, R_UNAVAILABLE, R_URL_CHECK
 from rfcauth.metadata._url_identity import origin_of
 
@@ -199,9 +200,7 @@ class WalkState:
                 result = parse(json_body(fetched.body), **options)
             except MetadataError as exc:
                 result = exc
-            if len(_PARSED) >= _CACHE_SIZE:
-                del _PARSED[next(iter(_PARSED))]
-            _PARSED[key] = (fetched, result)
+            remember(_PARSED, key, (fetched, result), size=_CACHE_SIZE)
         if isinstance(result, MetadataError):
             raise result
         return cast("_Parsed", result)

@@ -107,6 +107,9 @@ REFUSED_HOSTS = [
     "router.home.arpa",
     "metadata",
     "intranet",
+    "metadata.google%2einternal",
+    "%31%32%37.0.0.1",
+    "[fe80::1%25eth0]",
 ]
 ALLOWED_HOSTS = [
     "auth.example.com",

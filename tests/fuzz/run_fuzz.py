@@ -46,6 +46,7 @@ def _command(harness: str, seconds: int, extra: list[str]) -> list[str]:
 
 def run(harness: str, seconds: int, extra: list[str]) -> bool:
     """Fuzz one harness; print its summary line; True when it found nothing."""
+    WORK.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .fuzz/ yet
     log = WORK / f"{harness}.log"
     started = time.monotonic()
     with log.open("w") as out:
