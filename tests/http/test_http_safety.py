@@ -5,8 +5,11 @@ Most run the sans-I/O `Login` against canned replies; the network ones use a loo
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import json
 import socket
+import ssl
 import stat
 import threading
 import time
@@ -16,6 +19,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import anyio
 import pytest
+from cryptography import x509  # in dev through joserfc (the jose extra)
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from rfcauth import ClientOptions, DiscoveryContext, Policy, ResourceResponse
 from rfcauth._errors import UsageError
@@ -375,3 +382,96 @@ def test_file_storage_is_private_and_round_trips(tmp_path: Path) -> None:
     path.chmod(0o644)
     with pytest.raises(UsageError):
         FileStorage(path)
+
+
+def test_tls_failure_is_reported_as_tls() -> None:
+    listener = _Listener("big")  # speaks plain HTTP: the TLS handshake fails
+    try:
+        base = f"https://127.0.0.1:{listener.port}"
+        fetcher = _fetcher(base + "/mcp")
+        url = base + "/.well-known/oauth-protected-resource"
+        (reply,) = fetcher.run([Call(method="GET", url=url, purpose="resource_metadata")])
+        fetcher.close()
+    finally:
+        listener.close()
+    assert reply.error == "tls"
+
+
+def test_refused_connection_is_reported_as_connect() -> None:
+    closed = socket.create_server(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    base = f"http://127.0.0.1:{port}"
+    fetcher = _fetcher(base + "/mcp")
+    url = base + "/.well-known/oauth-protected-resource"
+    (reply,) = fetcher.run([Call(method="GET", url=url, purpose="resource_metadata")])
+    fetcher.close()
+    assert reply.error == "connect"
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no trust store knows."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_untrusted_certificate_is_reported_as_tls(tmp_path: Path) -> None:
+    cert_path, key_path = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_path, key_path)
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    handshakes: list[str] = []
+
+    def serve() -> None:
+        server.settimeout(5)
+        try:
+            connection, _ = server.accept()
+        except OSError:
+            return
+        with connection:
+            try:
+                with context.wrap_socket(connection, server_side=True) as tls:
+                    tls.recv(1024)
+                    handshakes.append("completed")
+            except (ssl.SSLError, OSError):
+                handshakes.append("refused by the client")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        base = f"https://127.0.0.1:{port}"
+        fetcher = _fetcher(base + "/mcp")
+        url = base + "/.well-known/oauth-protected-resource"
+        (reply,) = fetcher.run([Call(method="GET", url=url, purpose="resource_metadata")])
+        fetcher.close()
+    finally:
+        thread.join(timeout=5)
+        server.close()
+    assert reply.error == "tls"
+    assert handshakes == ["refused by the client"]
