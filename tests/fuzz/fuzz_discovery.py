@@ -12,7 +12,9 @@ does, until a terminal action. With no input left every choice is 0, so the one-
 Invariants (each a finding when broken):
 - `next_action` raises nothing at all: malformed server data is an input, not an error, and the
   caller's arguments here are always well-typed;
-- discovery ends within `STEP_BOUND` steps and never requests the same URL twice;
+- discovery ends within `STEP_BOUND` steps and never requests the same URL twice; it makes at
+  most `Policy.max_discovery_requests` requests and tries at most
+  `Policy.max_authorization_servers` authorization servers;
 - `Authorize` is always PKCE S256;
 - `Authorize.issuer` is listed in the PRM document it came from, or is the resource's origin on
   the legacy path; every non-legacy `FetchServerMetadata.issuer` is listed in a PRM served;
@@ -22,7 +24,7 @@ Invariants (each a finding when broken):
   unspecified, other IANA special-purpose addresses in any spelling an HTTP stack accepts, and
   internal names) unless the resource itself is on one. `special_host` is this harness's own
   oracle, written from the stdlib `ipaddress` and the WHATWG URL host rules, on purpose not
-  rfcauth's check.
+  rfcauth's check (``Policy(allow_private_network=True)`` lifts it, as documented).
 
 Run: ``python tests/fuzz/fuzz_discovery.py [libFuzzer flags] [corpus dirs]``.
 """
@@ -242,6 +244,9 @@ POLICIES = (
     Policy(legacy_fallback=False),
     Policy(header_tolerances=False, metadata_tolerances=False),
     Policy(assume_pkce_without_advertisement=True, allow_loopback_http=False),
+    Policy(max_authorization_servers=1, max_discovery_requests=5),
+    Policy(max_discovery_requests=1),
+    Policy(allow_private_network=True),
 )
 CLIENTS = (
     ClientOptions(),
@@ -272,6 +277,7 @@ class World:
         for _ in range(self.int(4)):
             self.edit()
         self.served_prm: dict[str, list[object]] = {}
+        self.issuers_tried: set[str] = set()
 
     # FuzzedDataProvider helpers: every choice is 0 when the data is used up
 
@@ -509,6 +515,7 @@ def run_world(world: World) -> list[Action]:
         steps.append(action)
         if isinstance(action, (FetchResourceMetadata, FetchServerMetadata)):
             _check_fetch(world, action, prm, asm, transient=transient)
+            _check_caps(world, action, prm, asm)
             fetched = world.answer(action)
             if isinstance(action, FetchResourceMetadata):
                 prm.append(fetched)
@@ -531,6 +538,23 @@ def run_world(world: World) -> list[Action]:
             )
         return steps
     raise InvariantError(f"discovery did not end within {STEP_BOUND} steps")
+
+
+def _check_caps(
+    world: World,
+    action: FetchResourceMetadata | FetchServerMetadata,
+    prm: list[Fetched],
+    asm: list[Fetched],
+) -> None:
+    """The policy's caps: discovery requests in all, authorization servers tried."""
+    if len(prm) + len(asm) + 1 > world.policy.max_discovery_requests:
+        raise InvariantError(f"request {len(prm) + len(asm) + 1} exceeds the policy's cap")
+    if isinstance(action, FetchServerMetadata) and not action.legacy:
+        world.issuers_tried.add(action.issuer)
+    if len(world.issuers_tried) > world.policy.max_authorization_servers:
+        raise InvariantError(
+            f"{len(world.issuers_tried)} authorization servers tried: over the cap"
+        )
 
 
 def _check_fetch(
@@ -560,5 +584,44 @@ def check(data: bytes) -> None:
     run_world(World(atheris.FuzzedDataProvider(data)))
 
 
+def show(data: bytes) -> str:
+    """The world an input builds and what discovery did in it (for triaging a finding)."""
+    import atheris  # noqa: PLC0415
+
+    world = World(atheris.FuzzedDataProvider(data))
+    lines = [
+        f"resource: {world.resource!r}",
+        f"policy: {world.policy}",
+        f"client: {world.client}",
+        f"resource answer: {world.responses.get(world.resource)!r}",
+    ]
+    answer = world.answer
+
+    def traced(action: FetchResourceMetadata | FetchServerMetadata) -> Fetched:
+        fetched = answer(action)
+        lines.append(f"  {type(action).__name__} {action.url!r}")
+        try:
+            body = repr(fetched.body)[:300]
+        except (ValueError, RecursionError) as exc:  # a 4301-digit int, a 3000-deep list
+            body = f"<{type(fetched.body).__name__}: {exc}>"
+        lines.append(f"    -> {fetched.status or fetched.error} {body}")
+        return fetched
+
+    world.answer = traced  # type: ignore[method-assign]
+    try:
+        steps = run_world(world)
+        lines.append(f"outcome: {steps[-1] if steps else 'no discovery'}")
+    except Exception as exc:  # noqa: BLE001 - shown, not handled
+        lines.append(f"FINDING: {type(exc).__name__}: {exc}")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    fuzz(check)
+    import sys
+
+    if sys.argv[1:2] == ["--show"]:
+        for name in sys.argv[2:]:
+            with open(name, "rb") as file:  # noqa: PTH123 - a path from the command line
+                sys.stdout.write(f"== {name}\n{show(file.read())}\n")
+    else:
+        fuzz(check)

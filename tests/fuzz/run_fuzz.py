@@ -20,6 +20,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 HARNESSES = ("challenge", "metadata", "signed", "discovery")
 WORK = REPO / ".fuzz"
+#: Per harness: a discovery world is a few hundred bytes of choices, wanted from the start
+#: (libFuzzer otherwise grows inputs slowly from the one-byte seeds).
+FLAGS = {"discovery": ["-max_len=2048", "-len_control=0"]}
 _DONE = re.compile(r"#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)/")
 _STAT = re.compile(r"stat::(\w+):\s*(\d+)")
 
@@ -34,6 +37,7 @@ def _command(harness: str, seconds: int, extra: list[str]) -> list[str]:
         "-print_final_stats=1",
         "-max_len=8192",
         f"-artifact_prefix={WORK}/{harness}-",
+        *FLAGS.get(harness, []),
         *extra,
     ]
     dictionary = HERE / "dicts" / f"{harness}.dict"

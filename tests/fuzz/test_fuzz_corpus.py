@@ -7,6 +7,7 @@ cannot pass by checking nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 
@@ -16,6 +17,8 @@ import fuzz_signed
 import fuzzkit
 import make_corpus
 import pytest
+
+from rfcauth import Registration
 
 atheris = pytest.importorskip("atheris", reason="atheris (the fuzz extra) is not installed")
 
@@ -143,3 +146,52 @@ def test_harnesses_reject_what_they_promise_to() -> None:
     world.resource = "https://mcp.example.com/mcp"
     with pytest.raises(fuzzkit.InvariantError):
         fuzz_discovery._check_urls(world, ["https://127.0.0.1/"], "request")
+
+
+def test_challenge_harness_catches_a_broken_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fuzz_challenge, "format_www_authenticate", lambda _: "Basic")
+    with pytest.raises(fuzzkit.InvariantError, match="parse\\(format"):
+        fuzz_challenge.check(b'Bearer realm="x"')
+
+
+def test_metadata_harness_catches_a_broken_round_trip() -> None:
+    data = json.dumps(fuzz_signed.PLAIN_PRM).encode()
+    model = fuzz_metadata.parse_protected_resource_metadata(data)
+    other = fuzz_metadata.parse_protected_resource_metadata(data.replace(b"Plain", b"Other"))
+    with pytest.raises(fuzzkit.InvariantError, match="round trip"):
+        fuzz_metadata._check_round_trip(lambda *_, **__: other, model, strict=True)
+
+
+def test_signed_harness_catches_a_moved_identifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    moved = fuzz_signed.parse_protected_resource_metadata(
+        dict(fuzz_signed.PLAIN_PRM, resource="https://evil.example/mcp")
+    )
+    monkeypatch.setattr(fuzz_signed, "verify_signed_metadata", lambda *_, **__: moved)
+    with pytest.raises(fuzzkit.InvariantError, match="moved resource"):
+        fuzz_signed.check(make_corpus.signed_seeds()["prm-valid"])
+
+
+def test_discovery_harness_catches_a_downgrade_and_an_unlisted_issuer() -> None:
+    world = fuzz_discovery.World(atheris.FuzzedDataProvider(b""))
+    world.resource = "https://mcp.example.com/mcp"
+    legacy = fuzz_discovery.Authorize(
+        issuer="https://mcp.example.com",
+        authorization_endpoint="https://mcp.example.com/authorize",
+        token_endpoint="https://mcp.example.com/token",  # noqa: S106 - a URL, not a secret
+        registration=Registration(kind="dynamic"),
+        scope=None,
+        resource=None,
+        protocol="2025-03-26",
+        reason="legacy_authorization_server",
+        rule="MCP 2025-03-26",
+        explanation="",
+    )
+    with pytest.raises(fuzzkit.InvariantError, match="downgrade"):
+        fuzz_discovery._check_authorize(world, legacy, transient=True)
+    fuzz_discovery._check_authorize(world, legacy, transient=False)
+    unlisted = dataclasses.replace(
+        legacy, protocol="2025-11-25", resource_metadata_url="https://mcp.example.com/prm"
+    )
+    world.served_prm["https://mcp.example.com/prm"] = ["https://auth.example.com"]
+    with pytest.raises(fuzzkit.InvariantError, match="not listed"):
+        fuzz_discovery._check_authorize(world, unlisted, transient=False)
