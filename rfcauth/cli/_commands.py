@@ -31,6 +31,8 @@ MODULES: Final = {
     "simulate": "rfcauth.cli._simulate",
     "schema": "rfcauth.cli._schema",
     "demo": "rfcauth.cli._demo",
+    "probe": "rfcauth.cli._probe",
+    "login": "rfcauth.cli._login",
 }
 
 

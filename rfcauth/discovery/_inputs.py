@@ -83,7 +83,7 @@ def _is_status(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599  # noqa: PLR2004
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
 class Fetched:
     """The outcome of one discovery GET, as the driver saw it.
 
@@ -223,4 +223,4 @@ def latest_by_url(fetches: Sequence[Fetched] | Mapping[str, Fetched]) -> dict[st
 
 _URL = operator.attrgetter("url")
 _INDEXES: dict[int, tuple[object, tuple[Fetched, ...], dict[str, Fetched]]] = {}
-_INDEXES_SIZE = 64
+_INDEXES_SIZE = 8  # histories of concurrent discoveries; each entry holds its answers

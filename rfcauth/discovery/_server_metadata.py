@@ -124,7 +124,7 @@ class _Progress:
 
 
 _PROGRESS: dict[tuple[int, int], _Progress] = {}
-_PROGRESS_SIZE = 256
+_PROGRESS_SIZE = 16  # one per discovery in progress; each entry holds its answers
 
 
 def _resume(state: WalkState, prm: Prm) -> _Progress:

@@ -6,6 +6,7 @@ catches it. `Decided` never escapes `next_action`.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -188,19 +189,22 @@ class WalkState:
 
         `next_action` replays the walk over every answer on each call; caching each answer's
         classification keeps a whole discovery linear in the number of fetches. The cache is
-        keyed by the identity of the `Fetched` value (held, so the key cannot be reused) and
-        the parse options; it is invisible to callers (the result is the same either way).
+        keyed by the identity of the `Fetched` value and the parse options, and holds the
+        answer only weakly: an entry goes when the caller drops the answer, so no response
+        body outlives the discovery that fetched it. It is invisible to callers (the result is
+        the same either way).
         """
         key = (id(fetched), parse, tuple(sorted(options.items())))
         hit = _PARSED.get(key)
-        if hit is not None and hit[0] is fetched:
+        if hit is not None and hit[0]() is fetched:
             result = hit[1]
         else:
             try:
                 result = parse(json_body(fetched.body), **options)
             except MetadataError as exc:
                 result = exc
-            remember(_PARSED, key, (fetched, result), size=_CACHE_SIZE)
+            answer = weakref.ref(fetched, lambda ref: _forget(key, ref))
+            remember(_PARSED, key, (answer, result), size=_CACHE_SIZE)
         if isinstance(result, MetadataError):
             raise result
         return cast("_Parsed", result)
@@ -245,5 +249,12 @@ def json_body(body: object) -> bytes | str | Mapping[str, object]:
     return "null"
 
 
-_CACHE_SIZE = 4096
-_PARSED: dict[tuple[object, ...], tuple[Fetched, object]] = {}
+_CACHE_SIZE = 1024
+_PARSED: dict[tuple[object, ...], tuple[weakref.ref[Fetched], object]] = {}
+
+
+def _forget(key: tuple[object, ...], answer: weakref.ref[Fetched]) -> None:
+    """The answer behind `key` was collected: drop its entry (unless a newer one took the key)."""
+    entry = _PARSED.get(key)
+    if entry is not None and entry[0] is answer:
+        _PARSED.pop(key, None)

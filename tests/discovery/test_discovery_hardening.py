@@ -7,8 +7,10 @@ raises only `UsageError`.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import time
+import weakref
 from typing import Any
 
 import pytest
@@ -452,3 +454,19 @@ MISUSE = {
 def test_misuse_raises_usage_error(call: Any) -> None:
     with pytest.raises(UsageError):
         call()
+
+
+def test_the_walks_memo_tables_do_not_keep_answers_alive() -> None:
+    ctx = DiscoveryContext(resource=RESOURCE)
+    body = b'{"resource": "https://mcp.example.com/mcp", "authorization_servers": ["' + AS.encode()
+
+    def discover() -> weakref.ref[Fetched]:
+        answer = Fetched(url=PRM_PATH, status=200, body=body + b'"]}')
+        next_action(ResourceResponse(status=401), [answer], context=ctx)
+        return weakref.ref(answer)
+
+    first = discover()
+    for _ in range(20):  # more discoveries than any table keeps histories for
+        discover()
+    gc.collect()
+    assert first() is None
