@@ -436,10 +436,10 @@ def _login_and_use(
             )
         )
     except Exception as exc:  # an MCP failure is reported, not a traceback
-        inner = _login_error(exc)
-        if inner is not None:
-            raise inner from exc
-        raise LoginStepError("mcp", f"the MCP session failed: {_reason(exc)}") from exc
+        logged_in = token is not None or (
+            flow is not None and flow.storage.get_tokens(flow.resource_url) is not None
+        )
+        raise _session_failure(exc, args.url, logged_in=logged_in) from exc
     finally:
         if isinstance(handler, LoopbackBrowser):
             handler.close()
@@ -467,16 +467,36 @@ def _login_error(exc: BaseException) -> LoginStepError | None:
     """The driver's login failure inside an exception group or chain, as a step error."""
     from rfcauth.http import LoginError  # noqa: PLC0415 - lazy
 
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
+    found = _root(exc, LoginError)
+    if not isinstance(found, LoginError):
+        return None
+    step = _STEP_OF_CODE.get(found.code, "discovery")
+    return LoginStepError(step, str(found), rule=found.rule)
+
+
+def _session_failure(exc: BaseException, url: str, *, logged_in: bool) -> LoginStepError:
+    """Where the session's failure belongs: the driver's login, an unreachable server, MCP."""
+    import httpx2  # noqa: PLC0415 - lazy
+
+    inner = _login_error(exc)
+    if inner is not None:
+        return inner
+    if not logged_in and _root(exc, httpx2.TransportError) is not None:
+        # The first request never got an answer: nothing to discover from.
+        return LoginStepError("discovery", f"{url} did not answer: {_reason(exc)}")
+    return LoginStepError("mcp", f"the MCP session failed: {_reason(exc)}")
+
+
+def _root(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of ``kind`` in an exception group or chain."""
+    stack, seen = [exc], set()
     while stack:
         current = stack.pop()
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, LoginError):
-            step = _STEP_OF_CODE.get(current.code, "discovery")
-            return LoginStepError(step, str(current), rule=current.rule)
+        if isinstance(current, kind):
+            return current
         if isinstance(current, BaseExceptionGroup):
             stack.extend(current.exceptions)
         stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)

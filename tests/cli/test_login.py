@@ -369,3 +369,14 @@ def test_the_live_demo_logs_in_to_the_seed_and_a_modern_server() -> None:
     assert "2025-03-26 fallback" in headline[seed + 2]
     assert 'called echo -> "hello from the modern server"' in text
     assert "sequenceDiagram" in text
+
+
+def test_an_unreachable_server_is_a_discovery_failure() -> None:
+    with World(methods=["none"]) as running:
+        base = running.base
+    code, text = run("login", "--no-browser", f"{base}/mcp", "--json")
+    assert code == 3
+    report = json.loads(text)
+    jsonschema.validate(report, SHAPE)
+    assert report["error"]["step"] == "discovery"
+    assert "did not answer" in report["error"]["message"]
