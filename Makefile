@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/rfcauth demo
+	$(BIN)/rfcauth demo --live
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -32,6 +32,8 @@ MODULES: Final = {
     "schema": "rfcauth.cli._schema",
     "vectors": "rfcauth.cli._vectors",
     "demo": "rfcauth.cli._demo",
+    "probe": "rfcauth.cli._probe",
+    "login": "rfcauth.cli._login",
 }
 
 

@@ -22,9 +22,19 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help='machine-readable output: {"headers": [...], "discovery": {...}}',
     )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="start the seed and a modern MCP server on loopback, probe them and log in to "
+        "both (make demo)",
+    )
 
 
-def _run(_args: argparse.Namespace, out: Output) -> int:
+def _run(args: argparse.Namespace, out: Output) -> int:
+    if args.live:
+        from rfcauth.cli._demo_live import run_live  # noqa: PLC0415 - lazy
+
+        return run_live(out)
     from rfcauth._errors import ChallengeParseError  # noqa: PLC0415 - lazy
     from rfcauth.challenge import parse_www_authenticate, scan_www_authenticate  # noqa: PLC0415
     from rfcauth.challenge._examples import EXAMPLES  # noqa: PLC0415 - lazy

@@ -39,6 +39,21 @@ Colour on a terminal needs the cli extra (pip install 'rfcauth[cli]'); NO_COLOR 
 """
 
 
+def _terminal_width() -> int:
+    """What `shutil.get_terminal_size` answers, without importing shutil (and zlib, bz2, lzma).
+
+    argparse asks for the width whenever it builds a formatter, which it does for every option
+    it adds; with the width given, a run that prints no help never imports shutil.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises `UsageError` instead of printing and exiting on a usage error."""
 
@@ -58,12 +73,15 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
     """
     from rfcauth import __version__  # noqa: PLC0415 - cheap; keeps this module's imports flat
 
-    formatter = functools.partial(argparse.HelpFormatter, width=width)
+    formatter = functools.partial(
+        argparse.HelpFormatter, width=width if width is not None else _terminal_width() - 2
+    )
     parser = _Parser(
         prog="rfcauth",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=formatter,
+        allow_abbrev=False,  # `--js` is not `--json`: options stay unambiguous as more arrive
     )
     parser.add_argument("--version", action="version", version=f"rfcauth {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -73,6 +91,7 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
             help=command.help,
             description=command.description,
             formatter_class=formatter,
+            allow_abbrev=False,
         )
         command.configure(sub)
         sub.set_defaults(run=command.run)

@@ -238,7 +238,7 @@ def choose_client_authentication(
     client_secret_basic". A method the client registered (RFC 7591 §2
     ``token_endpoint_auth_method``) wins when the server supports it. Otherwise the first usable
     method in this order: ``private_key_jwt`` (no shared secret), ``client_secret_basic``,
-    ``client_secret_post``, ``none``.
+    ``client_secret_post``, ``none`` (the client_id alone, which any client can send).
 
     Raises:
         UsageError: nothing the client holds matches what the server supports.
@@ -258,7 +258,8 @@ def choose_client_authentication(
             return ClientAuthentication.basic(client_id, client_secret)
         if method == "client_secret_post" and client_secret:
             return ClientAuthentication.post(client_id, client_secret)
-        if method == "none" and not client_secret and private_key_pem is None:
+        if method == "none":
+            # A public client, or a confidential one at a server that takes only client_id.
             return ClientAuthentication.none(client_id)
         return None
 

@@ -30,6 +30,7 @@ from rfcauth._errors import ChallengeParseError, UsageError
 from rfcauth.challenge import BearerChallenge, BearerError, scan_www_authenticate
 from rfcauth.discovery import ClientOptions, DiscoveryContext, Policy, ResourceResponse
 from rfcauth.http._cache import MetadataCache
+from rfcauth.http._dpop import use_dpop_nonce
 from rfcauth.http._fetch import Fetcher, Limits
 from rfcauth.http._login import AskRedirect, Batch, Login, LoginSettings, Need
 from rfcauth.http._redirect import FollowRedirects, LoopbackBrowser, RedirectHandler
@@ -37,6 +38,7 @@ from rfcauth.http._storage import MemoryStorage, Storage
 from rfcauth.metadata._url_identity import origin_of
 
 if TYPE_CHECKING:
+    from rfcauth.http._dpop import DPoPKey
     from rfcauth.http._values import Call, Step, Tokens
 
 __all__ = ["OAuthFlow"]
@@ -106,10 +108,14 @@ class OAuthFlow(httpx2.Auth):
         allow_http: allow http (not only https) to non-loopback hosts.
         client_name: the ``client_name`` sent in dynamic registration.
         on_step: called with every `Step` (request, reply, decision) as it happens.
-        prepare_token_request: a hook that may rewrite each token request (e.g. to add a DPoP
-            proof); it receives and returns a `Call`.
+        prepare_token_request: a hook that may rewrite each token request; it receives and
+            returns a `Call`.
         refresh_margin: refresh an access token this many seconds before it expires.
         clock: the time source.
+        dpop: a DPoP key (RFC 9449): with an authorization server that lists its algorithm in
+            ``dpop_signing_alg_values_supported``, tokens are requested bound to it and
+            presented with the ``DPoP`` scheme and a fresh proof per request; both servers'
+            ``use_dpop_nonce`` challenges are answered with one retry.
 
     Raises:
         UsageError: `resource_url` is not an absolute http(s) URL, or an option is not of
@@ -134,6 +140,7 @@ class OAuthFlow(httpx2.Auth):
         prepare_token_request: Callable[[Call], Call] | None = None,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.time,
+        dpop: DPoPKey | None = None,
     ) -> None:
         """Check the options; nothing is fetched until the first request."""
         context = DiscoveryContext(
@@ -155,6 +162,7 @@ class OAuthFlow(httpx2.Auth):
         self._prepare_token_request = prepare_token_request
         self._refresh_margin = refresh_margin
         self._clock = clock
+        self._dpop = dpop
         self._origin = origin_of(context.resource)
         self._lock = threading.Lock()
         self._alock: Any = None
@@ -198,6 +206,7 @@ class OAuthFlow(httpx2.Auth):
             prepare_token_request=self._prepare_token_request,
             follow_redirects=isinstance(handler, FollowRedirects),
             max_redirect_hops=handler.max_hops if isinstance(handler, FollowRedirects) else 5,
+            dpop=self._dpop,
         )
         session = Login(settings)
         self.last_login = session
@@ -239,10 +248,27 @@ class OAuthFlow(httpx2.Auth):
     def _ours(self, request: httpx2.Request) -> bool:
         return origin_of(str(request.url)) == self._origin
 
-    @staticmethod
-    def _attach(request: httpx2.Request, tokens: Tokens | None) -> None:
-        if tokens is not None:
-            request.headers["Authorization"] = f"Bearer {tokens.access_token}"
+    def _attach(self, request: httpx2.Request, tokens: Tokens | None) -> None:
+        if tokens is None:
+            return
+        if tokens.token_type == "DPoP" and self._dpop is not None:  # noqa: S105 - a scheme name
+            # RFC 9449 §7.1: the DPoP scheme, and a fresh proof that binds this token (ath).
+            request.headers["Authorization"] = f"DPoP {tokens.access_token}"
+            request.headers["DPoP"] = self._dpop.proof(
+                request.method, str(request.url), access_token=tokens.access_token
+            )
+            return
+        request.headers["Authorization"] = f"Bearer {tokens.access_token}"
+
+    def _wants_nonce(self, response: httpx2.Response, tokens: Tokens | None) -> bool:
+        """RFC 9449 §9: the resource server asks for its nonce in the proof (one retry)."""
+        if self._dpop is None or tokens is None or tokens.token_type != "DPoP":  # noqa: S105
+            return False
+        nonce = use_dpop_nonce(response.status_code, response.headers)
+        if nonce is None:
+            return False
+        self._dpop.remember_nonce(str(response.request.url), nonce)
+        return True
 
     def _fetcher(self) -> Fetcher:
         return Fetcher(context=self._context, limits=self._limits, allow_http=self._allow_http)
@@ -280,6 +306,10 @@ class OAuthFlow(httpx2.Auth):
         tokens: Tokens | None = self._run(self._current())
         self._attach(request, tokens)
         response = yield request
+        nonce_retried = self._wants_nonce(response, tokens)
+        if nonce_retried:
+            self._attach(request, tokens)
+            response = yield request
         retry = _Retry()
         while (plan := retry.plan(response)) is not None:
             response.read()
@@ -287,6 +317,10 @@ class OAuthFlow(httpx2.Auth):
             retry.record(kind)
             self._attach(request, tokens)
             response = yield request
+            if not nonce_retried and self._wants_nonce(response, tokens):
+                nonce_retried = True
+                self._attach(request, tokens)
+                response = yield request
 
     # -- async -----------------------------------------------------------------------------
 
@@ -324,6 +358,10 @@ class OAuthFlow(httpx2.Auth):
         tokens: Tokens | None = await self._arun(self._current())
         self._attach(request, tokens)
         response = yield request
+        nonce_retried = self._wants_nonce(response, tokens)
+        if nonce_retried:
+            self._attach(request, tokens)
+            response = yield request
         retry = _Retry()
         while (plan := retry.plan(response)) is not None:
             await response.aread()
@@ -331,3 +369,7 @@ class OAuthFlow(httpx2.Auth):
             retry.record(kind)
             self._attach(request, tokens)
             response = yield request
+            if not nonce_retried and self._wants_nonce(response, tokens):
+                nonce_retried = True
+                self._attach(request, tokens)
+                response = yield request

@@ -46,11 +46,12 @@ from rfcauth.discovery import (
     Policy,
     ResourceResponse,
 )
+from rfcauth.http._dpop import DPoPKey, use_dpop_nonce
 from rfcauth.http._errors import LoginError
 from rfcauth.http._speculate import speculate
 from rfcauth.http._values import Call, ClientRegistration, Reply, Step, Tokens
 from rfcauth.metadata import parse_authorization_server_metadata
-from rfcauth.metadata._url_identity import origin_of
+from rfcauth.metadata._url_identity import is_loopback_host, origin_of
 
 if TYPE_CHECKING:
     from rfcauth.http._cache import MetadataCache
@@ -111,6 +112,7 @@ class LoginSettings:
     prepare_token_request: Callable[[Call], Call] | None = None
     follow_redirects: bool = False
     max_redirect_hops: int = 5
+    dpop: DPoPKey | None = None
 
 
 def _b64url(data: bytes) -> str:
@@ -154,6 +156,8 @@ class Login:
         self.steps: list[Step] = []
         self.round = round_offset
         self.rounds_to_authorization: int | None = None
+        #: DPoP binds this session's tokens: a key was given and the server offers its algorithm.
+        self._dpop_on = False
 
     # -- observation -----------------------------------------------------------------------
 
@@ -389,6 +393,11 @@ class Login:
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "client_name": settings.client_name,
+            # OpenID Connect Dynamic Client Registration §2 (required by MCP 2026-07-28,
+            # SEP-837): a client whose redirect goes to a loopback listener is a native app.
+            "application_type": "native"
+            if is_loopback_host(urlsplit(settings.redirect_uri).hostname or "")
+            else "web",
         }
         call = Call(
             method="POST",
@@ -586,6 +595,34 @@ class Login:
         hook = self.settings.prepare_token_request
         return hook(call) if hook is not None else call
 
+    def _token_exchange(
+        self, endpoint: str, form: list[tuple[str, str]], client: ClientRegistration
+    ) -> Generator[Need, Any, Reply]:
+        """Send a token request; with DPoP, a proof each time and one retry with the AS nonce.
+
+        RFC 9449 §5: the proof rides in the ``DPoP`` header; §8: an authorization server that
+        wants its own nonce answers ``400 use_dpop_nonce`` with a ``DPoP-Nonce`` header, and the
+        request is sent once more with a fresh proof carrying it.
+        """
+        key = self.settings.dpop if self._dpop_on else None
+        reply = Reply(url=endpoint)
+        for attempt in (1, 2):
+            call = self._token_call(endpoint, form, client)
+            if key is not None:
+                proof = key.proof("POST", endpoint)
+                call = replace(call, headers=(*call.headers, ("DPoP", proof)))
+            (reply,) = yield from self.exchange((call,))
+            if key is None or reply.status is None or attempt == 2:  # noqa: PLR2004
+                break
+            key.observe(endpoint, reply.headers)
+            nonce = use_dpop_nonce(reply.status, reply.headers, reply.body)
+            if nonce is None:
+                break
+            key.remember_nonce(endpoint, nonce)
+            note = "The token endpoint asks for its DPoP nonce (RFC 9449 §8); sent again."
+            self.emit(Step(kind="note", round=self.round, url=endpoint, message=note))
+        return reply
+
     def _tokens(
         self,
         reply: Reply,
@@ -607,11 +644,12 @@ class Login:
             )
         access = document.get("access_token")
         token_type = document.get("token_type")
+        accepted = {"bearer", "dpop"} if self._dpop_on else {"bearer"}
         if (
             not isinstance(access, str)
             or not access
             or not isinstance(token_type, str)
-            or token_type.lower() != "bearer"
+            or token_type.lower() not in accepted
         ):
             raise self.error(
                 "invalid_token_response",
@@ -625,7 +663,8 @@ class Login:
         scope = document.get("scope")
         return Tokens(
             access_token=access,
-            token_type="Bearer",  # noqa: S106 - the RFC 6750 type name
+            # RFC 9449 §5: a DPoP-bound token says so; it is presented with the DPoP scheme.
+            token_type="DPoP" if token_type.lower() == "dpop" else "Bearer",
             refresh_token=refresh if isinstance(refresh, str) and refresh else previous_refresh,
             expires_at=self.settings.clock() + expires_in
             if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool)
@@ -648,8 +687,7 @@ class Login:
         ]
         if action.resource:
             form.append(("resource", action.resource))
-        call = self._token_call(action.token_endpoint, form, client)
-        (reply,) = yield from self.exchange((call,))
+        reply = yield from self._token_exchange(action.token_endpoint, form, client)
         self.refuse_if_refused(reply)
         return self._tokens(
             reply,
@@ -675,6 +713,10 @@ class Login:
             previous_scope=previous_scope or self.settings.client.previous_scope,
         )
         action, metadata = yield from self.discover(challenge, client)
+        key = self.settings.dpop
+        offered = metadata.dpop_signing_alg_values_supported if metadata is not None else None
+        # RFC 9449 §5.1: the metadata lists the proof algorithms the server accepts.
+        self._dpop_on = key is not None and offered is not None and key.algorithm in offered
         registration = yield from self.register(action, metadata)
         code, verifier = yield from self.authorize(action, metadata, registration)
         tokens = yield from self.redeem(action, registration, code, verifier)
@@ -692,8 +734,8 @@ class Login:
         form = [("grant_type", "refresh_token"), ("refresh_token", tokens.refresh_token)]
         if tokens.resource:
             form.append(("resource", tokens.resource))
-        call = self._token_call(tokens.token_endpoint, form, client)
-        (reply,) = yield from self.exchange((call,))
+        self._dpop_on = tokens.token_type == "DPoP" and settings.dpop is not None  # noqa: S105
+        reply = yield from self._token_exchange(tokens.token_endpoint, form, client)
         if reply.status != 200:  # noqa: PLR2004
             self.emit(Step(kind="note", round=self.round, url=tokens.token_endpoint,
                            message=f"Refresh refused ({_oauth_error(reply)}); "

@@ -15,6 +15,13 @@ A hypothetical 404 is the one answer that continues the walk to the next candida
 end it, and a 5xx or network failure always ends it (``discovery_unavailable``). So the
 speculative list is exactly the walk's remaining candidates up to the first one whose answer
 could decide.
+
+One exception: a ``resource_metadata`` hint is the server's own word, and the well-known URLs
+are only its fallback (MCP 2025-11-25: use the hint "when present; otherwise" construct the
+well-known URIs). So nothing is guessed past a hinted fetch: the well-known probes wait for the
+hint's answer. (The MCP conformance suite's ``auth/metadata-default`` fails a client that asks
+for the root PRM of a server whose hint answers; and when the hint answers, as it nearly always
+does, the early guesses would have saved no round trip.)
 """
 
 from __future__ import annotations
@@ -78,6 +85,8 @@ def speculate(
     action = first
     while isinstance(action, (FetchResourceMetadata, FetchServerMetadata)) and len(fetches) < limit:
         fetches.append(action)
+        if isinstance(action, FetchResourceMetadata) and action.route == "hint":
+            break
         absent = Fetched(url=action.url, status=404)
         if isinstance(action, FetchResourceMetadata):
             prm_seen[action.url] = absent

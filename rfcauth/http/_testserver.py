@@ -140,6 +140,8 @@ class World:
         metadata_at: where the authorization server publishes its metadata: ``"rfc8414"``
             (RFC 8414 §3.1, path inserted) or ``"oidc_appended"`` (OpenID Connect Discovery
             §4, appended to the issuer: how Keycloak realms publish it).
+        mcp: serve a real MCP server (the ``mcp`` SDK's, with one tool, ``echo``) at ``/mcp``
+            behind the same token check, instead of the plain JSON answer.
     """
 
     prm: str | None = "path"
@@ -158,6 +160,7 @@ class World:
     issue_refresh_tokens: bool = True
     challenge_scope: str | None = None
     metadata_at: str = "rfc8414"
+    mcp: bool = False
     requests: list[Recorded] = field(default_factory=list)
     clients: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -492,11 +495,58 @@ class World:
             ]
             if world.dynamic_registration:
                 routes.append(Route(f"{path}/register", register, methods=["POST"]))
-        routes.append(Route("/{rest:path}", not_found, methods=["GET", "POST"]))
-        return Starlette(routes=routes)
+        routes.append(Route("/{rest:path}", not_found, methods=["GET", "POST", "DELETE"]))
+        if not (world.mcp and with_resource):
+            return Starlette(routes=routes)
+        return _behind_token_check(_mcp_app(), routes, world, challenge)
 
     def prm_url(self) -> str:
         """Where the PRM document is served (the hint's value)."""
         if self.prm == "root":
             return self.resource_base + "/.well-known/oauth-protected-resource"
         return self.resource_base + "/.well-known/oauth-protected-resource/mcp"
+
+
+def _mcp_app() -> Any:  # noqa: ANN401 - a Starlette app
+    """The ``mcp`` SDK's streamable HTTP server with one tool, ``echo``."""
+    from mcp.server.mcpserver import MCPServer  # noqa: PLC0415 - dev/demo only
+
+    server = MCPServer("rfcauth-demo", version="1", log_level="ERROR")
+
+    @server.tool()
+    def echo(text: str) -> str:
+        """Say ``text`` back."""
+        return text
+
+    return server.streamable_http_app(json_response=True)
+
+
+def _behind_token_check(
+    app: Any,  # noqa: ANN401 - a Starlette app
+    routes: list[Any],
+    world: World,
+    challenge: Callable[..., Any],
+) -> Any:  # noqa: ANN401 - the same app
+    """Serve the world's routes first, and ``/mcp`` only with a valid token (else the 401)."""
+    app.router.routes[0:0] = [r for r in routes if getattr(r, "path", "") != "/mcp"][:-1]
+    app.router.routes.append(routes[-1])
+
+    class TokenCheck:
+        def __init__(self, inner: Any) -> None:  # noqa: ANN401 - an ASGI app
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:  # noqa: ANN401
+            if scope["type"] == "http" and scope["path"] == "/mcp":
+                auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+                token = world.tokens.get(auth[7:]) if auth[:7].lower() == "bearer " else None
+                with world._lock:  # noqa: SLF001 - the world's own lock, in its module
+                    world.requests.append(
+                        Recorded("resource", scope["method"], "/mcp", time.monotonic())
+                    )
+                if token is None or token["expires_at"] < time.time():
+                    await challenge("invalid_token")(scope, receive, send)
+                    return
+            await self.inner(scope, receive, send)
+
+    app.add_middleware(TokenCheck)
+    return app

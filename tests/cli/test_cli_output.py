@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -17,10 +17,8 @@ from rfcauth.cli import _main as _cli
 from rfcauth.cli._commands import MODULES, load_commands
 from rfcauth.cli._shapes import ERROR
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 ESC = "\x1b["
+CORPUS = Path(__file__).parent.parent / "data" / "metadata"
 
 
 class Terminal(io.StringIO):
@@ -131,6 +129,12 @@ def test_json_errors_per_command(
     assert report["error"]["exit"] == exit_code
 
 
+def test_options_are_never_abbreviated(capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run("parse", "--js", "Bearer x=1")
+    assert (code, text) == (2, "")
+    assert "unrecognized arguments: --js" in capsys.readouterr().err
+
+
 def test_text_errors_go_to_stderr_only(capsys: pytest.CaptureFixture[str]) -> None:
     code, text = run("simulate")
     assert (code, text) == (2, "")
@@ -177,6 +181,9 @@ def test_a_bug_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("parse", "--lenient", "Bearer a=1, a=2"),
         ("simulate", "--scenario", "prm-5xx"),
         ("simulate", "--scenario", "seed-legacy-origin-metadata"),
+        ("validate", "prm", str(CORPUS / "prm-github-mcp.json")),
+        ("validate", "asm", str(CORPUS / "asm-google.json"), "--expected", "https://x.example"),
+        ("demo",),
     ],
 )
 def test_colour_on_a_terminal_plain_when_piped(
@@ -270,7 +277,7 @@ def test_parse_imports_neither_pydantic_nor_abnf(tmp_path: Path) -> None:
     assert 'x = "1"' in result.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
     assert "rfcauth.challenge" in imported  # the measurement saw the import list
-    for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata"):
+    for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata", "shutil"):
         assert heavy not in imported, heavy
 
 

@@ -256,3 +256,11 @@ def test_any_answer_is_read_without_raising(status: int, body: bytes) -> None:
     if isinstance(result, TokenResponse):
         assert status == 200
         assert result.access_token
+
+
+def test_a_server_that_takes_only_the_client_id_gets_only_the_client_id() -> None:
+    # A dynamically registered client may be handed a secret by a server whose metadata lists
+    # only "none": the secret then goes unused rather than the login failing.
+    secret = "s"  # noqa: S105 -- a fixture, no secret
+    chosen = choose_client_authentication(["none"], client_id="c", client_secret=secret)
+    assert chosen.method == "none"

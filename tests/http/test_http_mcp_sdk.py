@@ -176,3 +176,33 @@ def test_sdk_client_and_server_through_rfcauth(modern: bool) -> None:  # noqa: F
     assert outcome.protocol == ("2025-11-25" if modern else "2025-03-26")
     # The seed shape is discovered in one round trip, then registration: 2 to the authorization.
     assert flow.last_login.rounds_to_authorization == (2 if not modern else 3)
+
+
+@pytest.mark.parametrize("modern", [True, False], ids=["prm-hinted", "seed-no-prm"])
+def test_rfcauth_probe_and_login_against_the_sdk_server(
+    modern: bool,  # noqa: FBT001 - parametrized
+) -> None:
+    import io  # noqa: PLC0415 - only this test drives the command line
+
+    from rfcauth.cli import main  # noqa: PLC0415
+
+    provider = ApprovingProvider()
+    with serve(lambda base: _server(base, provider, modern=modern)) as base:
+        url = f"{base}/mcp"
+        probed, logged = io.StringIO(), io.StringIO()
+        probe_code = main(["probe", url], probed)
+        login_code = main(
+            ["login", "--no-browser", "--call", "add", "--args", '{"a": 2, "b": 40}', url], logged
+        )
+    probe_text, login_text = probed.getvalue(), logged.getvalue()
+    assert probe_code == 0, probe_text
+    assert probe_text.splitlines()[2].startswith("rfcauth (compatible): authorizes with")
+    strict = probe_text.splitlines()[1]
+    # Without PRM only the 2025-03-26 fallback gets in: a strict client fails the seed shape.
+    expected = "authorizes" if modern else "FAILS, no_authorization_server"
+    assert strict.startswith(f"strict current-spec client: {expected}")
+    assert login_code == 0, login_text
+    assert "tools (1): add" in login_text
+    assert "call add: ok" in login_text
+    assert login_text.splitlines()[-1].strip() == "42"
+    assert provider.issued == 1

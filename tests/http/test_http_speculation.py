@@ -166,3 +166,30 @@ def test_seed_world_needs_one_round_trip_for_discovery() -> None:
     assert login.round == 1
     assert requested == 4  # both PRM URLs and both origin metadata URLs, concurrently
     assert len(simulate(RESOURCE, responses).probes) == 3
+
+
+def test_a_hint_is_awaited_before_any_well_known_guess() -> None:
+    # MCP 2025-11-25: the well-known URLs are the fallback when there is no hint; the
+    # conformance suite's auth/metadata-default fails a client that asks for the root PRM.
+    hint = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
+    issuer = "https://auth.example.net/tenant"
+    responses: dict[str, dict[str, Any]] = {
+        RESOURCE: {
+            "status": 401,
+            "headers": {"WWW-Authenticate": f'Bearer resource_metadata="{hint}"'},
+        },
+        hint: {
+            "status": 200,
+            "body": json.dumps({"resource": RESOURCE, "authorization_servers": [issuer]}),
+        },
+        "https://auth.example.net/.well-known/oauth-authorization-server/tenant": {
+            "status": 200,
+            "body": json.dumps(_asm(issuer, pkce=True, named=issuer)),
+        },
+    }
+    outcome, login, _ = _drive(responses, policy=Policy())
+    assert isinstance(outcome, Authorize)
+    requested = [s.url for s in login.steps if s.kind == "request"]
+    assert "https://mcp.example.com/.well-known/oauth-protected-resource" not in requested
+    assert requested[0] == hint
+    assert login.round == 2  # the hint, then the authorization server's metadata
