@@ -113,32 +113,41 @@ def _send(client: httpx2.Client, request: TokenRequest) -> TokenResponse:
     return result
 
 
-def _discover(
-    client: httpx2.Client, url: str, args: argparse.Namespace
-) -> tuple[Authorize, Mapping[str, Any]]:
-    """Discovery to the authorization server, and its metadata document."""
+def _discover(url: str, args: argparse.Namespace) -> tuple[Authorize, Mapping[str, Any]]:
+    """Discovery to the authorization server (the driver's fetching), and its metadata."""
     from rfcauth.cli._probe import LiveWorld  # noqa: PLC0415 - lazy
-    from rfcauth.discovery import Authorize, ClientOptions, Policy, simulate  # noqa: PLC0415
+    from rfcauth.discovery import (  # noqa: PLC0415 - lazy
+        Authorize,
+        ClientOptions,
+        DiscoveryContext,
+        Policy,
+        simulate,
+    )
+    from rfcauth.http._fetch import Fetcher, Limits  # noqa: PLC0415 - lazy
 
-    world = LiveWorld(client, url)
     options = ClientOptions(
         client_id=args.client_id,
         client_secret=args.client_secret,
         client_metadata_url=args.client_metadata_url,
     )
-    plan = simulate(url, world, policy=Policy(), client=options)
-    outcome = plan.outcome
-    if not isinstance(outcome, Authorize):
-        explanation = getattr(outcome, "explanation", "no authorization needed")
-        raise LoginStepError("discovery", explanation, rule=getattr(outcome, "rule", None))
-    document: Mapping[str, Any] = {}
-    if outcome.server_metadata_url is not None:
-        body = world[outcome.server_metadata_url].get("body")
-        try:
-            loaded = json.loads(body) if isinstance(body, bytes | str) else None
-        except ValueError:
-            loaded = None
-        document = loaded if isinstance(loaded, dict) else {}
+    fetcher = Fetcher(context=DiscoveryContext(resource=url), limits=Limits())
+    try:
+        world = LiveWorld(fetcher, url)
+        plan = simulate(url, world, policy=Policy(), client=options)
+        outcome = plan.outcome
+        if not isinstance(outcome, Authorize):
+            explanation = getattr(outcome, "explanation", "no authorization needed")
+            raise LoginStepError("discovery", explanation, rule=getattr(outcome, "rule", None))
+        document: Mapping[str, Any] = {}
+        if outcome.server_metadata_url is not None:
+            body = world[outcome.server_metadata_url].get("body")
+            try:
+                loaded = json.loads(body) if isinstance(body, bytes | str) else None
+            except ValueError:
+                loaded = None
+            document = loaded if isinstance(loaded, dict) else {}
+    finally:
+        fetcher.close()
     return outcome, document
 
 
@@ -408,7 +417,7 @@ def _login_and_use(
     handler: object = None
     if _needs_metadata_first(args):
         with httpx2.Client(timeout=TIMEOUT_S, follow_redirects=False) as client:
-            authorize, document = _discover(client, args.url, args)
+            authorize, document = _discover(args.url, args)
             grant = _machine_grant(args, document)
             if grant is not None:
                 token = _machine_token(client, args, grant, authorize, document)
@@ -470,7 +479,8 @@ def _login_error(exc: BaseException) -> LoginStepError | None:
     found = _root(exc, LoginError)
     if not isinstance(found, LoginError):
         return None
-    step = _STEP_OF_CODE.get(found.code, "discovery")
+    # A discovery Fail may share a code with a later step (issuer_mismatch): it decides first.
+    step = "discovery" if found.fail is not None else _STEP_OF_CODE.get(found.code, "discovery")
     return LoginStepError(step, str(found), rule=found.rule)
 
 

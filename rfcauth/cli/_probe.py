@@ -7,8 +7,9 @@ Every answer is fetched once and read twice, by a strict current-spec client (`P
 the verdict says what each does with this server, and what the operator should fix, most
 important first. ``--diagram`` draws the exchange as a Mermaid sequence diagram.
 
-Fetching follows the driver's safety rules for discovery: no redirects (a 3xx is an absent
-document, RFC 9728 §3.1 / RFC 8414 §3.1 name exact URLs), timeouts, and a size cap.
+Fetching is the driver's (`rfcauth.http._fetch.Fetcher`): no redirects (a 3xx is an absent
+document, RFC 9728 §3.1 / RFC 8414 §3.1 name exact URLs), timeouts, a size cap, and its safety
+rules for server-supplied URLs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit
 
 from rfcauth.cli._commands import Command, Example
@@ -26,18 +27,12 @@ from rfcauth.cli._shapes import PLAN
 if TYPE_CHECKING:
     import argparse
 
-    import httpx2
-
     from rfcauth.cli._output import Output
     from rfcauth.discovery import Plan
+    from rfcauth.http._fetch import Fetcher
 
 __all__ = ["COMMAND", "LiveWorld", "Probe", "fixes", "mermaid", "probe"]
 
-#: The most a metadata document or the resource's answer may weigh (RFC 8414 and RFC 9728
-#: documents are small; the parsers' own limit is of the same order).
-MAX_BODY: Final = 1 << 20
-CONNECT_TIMEOUT_S: Final = 5.0
-READ_TIMEOUT_S: Final = 10.0
 _INITIALIZE: Final = {
     "jsonrpc": "2.0",
     "id": 1,
@@ -72,11 +67,17 @@ class Request:
 
 
 class LiveWorld(Mapping[str, Mapping[str, object]]):
-    """A `simulate` world whose answers come from the network, each URL fetched once."""
+    """A `simulate` world whose answers come from the network, each URL fetched once.
 
-    def __init__(self, client: httpx2.Client, resource: str, *, method: str = "POST") -> None:
-        """Fetch with ``client``; the resource with ``method`` (POST sends MCP ``initialize``)."""
-        self._client = client
+    The requests go through the driver's `Fetcher`: no redirects, its timeouts and size cap,
+    and its safety rules (http only on loopback, no server-supplied URL that resolves to a
+    private address unless the resource is on one); a refused URL is reported as such and
+    read by discovery as unreachable.
+    """
+
+    def __init__(self, fetcher: Fetcher, resource: str, *, method: str = "POST") -> None:
+        """Fetch with ``fetcher``; the resource with ``method`` (POST sends MCP ``initialize``)."""
+        self._fetcher = fetcher
         self._resource = resource
         self._method = method
         self._answers: dict[str, dict[str, object]] = {}
@@ -101,58 +102,40 @@ class LiveWorld(Mapping[str, Mapping[str, object]]):
         return len(self._answers)
 
     def _fetch(self, url: str) -> dict[str, object]:
-        import httpx2  # noqa: PLC0415 - the http extra, lazily
+        from rfcauth.http._values import Call  # noqa: PLC0415 - the http extra, lazily
 
         is_resource = url == self._resource
-        method = self._method if is_resource else "GET"
-        headers = {"Accept": "application/json"}
-        content: bytes | None = None
-        if is_resource and method == "POST":
-            headers = {
-                "Accept": "application/json, text/event-stream",
-                "Content-Type": "application/json",
-            }
-            content = json.dumps(_INITIALIZE).encode()
-        try:
-            with self._client.stream(method, url, headers=headers, content=content) as response:
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BODY:
-                        self.requests.append(
-                            Request(method=method, url=url, status=None, error="too_large")
-                        )
-                        return {"error": "too_large"}
-        except httpx2.TimeoutException:
-            return self._failed(method, url, "timeout")
-        except httpx2.ConnectError as exc:
-            kind = (
-                "tls"
-                if "ssl" in str(exc).lower() or "certificate" in str(exc).lower()
-                else "connect"
+        method: Literal["GET", "POST"] = "POST" if is_resource and self._method == "POST" else "GET"
+        headers: tuple[tuple[str, str], ...] = (("Accept", "application/json"),)
+        body = b""
+        if method == "POST":
+            headers = (
+                ("Accept", "application/json, text/event-stream"),
+                ("Content-Type", "application/json"),
             )
-            return self._failed(method, url, kind)
-        except httpx2.TransportError:
-            return self._failed(method, url, "connect")
-        challenge = tuple(response.headers.get_list("www-authenticate"))
-        media = response.headers.get("content-type")
+            body = json.dumps(_INITIALIZE).encode()
+        call = Call(method=method, url=url, purpose="resource_metadata", headers=headers, body=body)
+        (reply,) = self._fetcher.run((call,))
+        if reply.status is None:
+            error = reply.error or "connect"
+            self.requests.append(Request(method=method, url=url, status=None, error=error))
+            # simulate knows network failures; a refusal by the safety rules reads as one.
+            return {"error": "connect" if error == "refused" else error}
+        field = reply.headers.get("www-authenticate")
+        challenge = (field,) if field else ()
         self.requests.append(
             Request(
                 method=method,
                 url=url,
-                status=response.status_code,
+                status=reply.status,
                 www_authenticate=challenge,
-                content_type=media,
+                content_type=reply.headers.get("content-type"),
             )
         )
-        answer: dict[str, object] = {"status": response.status_code, "body": bytes(body)}
+        answer: dict[str, object] = {"status": reply.status, "body": reply.body}
         if challenge:
             answer["headers"] = {"WWW-Authenticate": list(challenge)}
         return answer
-
-    def _failed(self, method: str, url: str, error: str) -> dict[str, object]:
-        self.requests.append(Request(method=method, url=url, status=None, error=error))
-        return {"error": error}
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,20 +162,16 @@ class Probe:
         return fixes(self.strict, self.compatible, loopback=self.loopback)
 
 
-def probe(resource: str, *, method: str = "POST", client: httpx2.Client | None = None) -> Probe:
+def probe(resource: str, *, method: str = "POST") -> Probe:
     """Probe ``resource`` live and read the answers as a strict and as a compatible client."""
-    import httpx2  # noqa: PLC0415 - the http extra, lazily
-
-    from rfcauth.discovery import Policy, simulate  # noqa: PLC0415 - lazy: pydantic
+    from rfcauth.discovery import DiscoveryContext, Policy, simulate  # noqa: PLC0415 - lazy
+    from rfcauth.http._fetch import Fetcher, Limits  # noqa: PLC0415 - the http extra, lazily
     from rfcauth.metadata._url_identity import is_loopback_host  # noqa: PLC0415
 
     loopback = is_loopback_host(urlsplit(resource).hostname or "")
-    owned = client is None
-    if client is None:
-        timeout = httpx2.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
-        client = httpx2.Client(timeout=timeout, follow_redirects=False)
+    fetcher = Fetcher(context=DiscoveryContext(resource=resource), limits=Limits())
     try:
-        world = LiveWorld(client, resource, method=method)
+        world = LiveWorld(fetcher, resource, method=method)
         strict_policy = Policy.strict()
         if loopback:
             # Local testing: http on loopback is allowed, which in metadata documents is one of
@@ -203,8 +182,7 @@ def probe(resource: str, *, method: str = "POST", client: httpx2.Client | None =
         compatible = simulate(resource, world, policy=Policy())
         strict = simulate(resource, world, policy=strict_policy)
     finally:
-        if owned:
-            client.close()
+        fetcher.close()
     return Probe(
         resource=resource,
         requests=tuple(world.requests),
