@@ -221,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="append", choices=VERSIONS, dest="versions")
     parser.add_argument("--scenario", action="append", dest="scenarios", help="auth/... name")
     parser.add_argument("--jobs", type=int, default=2, help="scenarios run at once (default 2)")
-    parser.add_argument("--timeout-ms", type=int, default=30000, help="per scenario")
+    parser.add_argument(
+        "--timeout-ms", type=int, default=60000, help="per scenario (a busy CI machine is slow)"
+    )
     parser.add_argument("--command", help="client command (default: conformance/client.py)")
     parser.add_argument("--json", type=Path, help="also write the outcomes here")
     parser.add_argument("--ci", action="store_true", help="skip (exit 0) when node is unusable")

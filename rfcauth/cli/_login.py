@@ -479,7 +479,8 @@ def _login_error(exc: BaseException) -> LoginStepError | None:
     found = _root(exc, LoginError)
     if not isinstance(found, LoginError):
         return None
-    step = _STEP_OF_CODE.get(found.code, "discovery")
+    # A discovery Fail may share a code with a later step (issuer_mismatch): it decides first.
+    step = "discovery" if found.fail is not None else _STEP_OF_CODE.get(found.code, "discovery")
     return LoginStepError(step, str(found), rule=found.rule)
 
 
