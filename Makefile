@@ -44,7 +44,7 @@ bench: $(STAMP)
 # The official MCP conformance suite's client auth scenarios, both pinned versions (needs node and
 # npm; installs Node 22 and the suite into .conformance/). Prints the pass table.
 conformance: $(STAMP)
-	$(BIN)/python conformance/run.py
+	$(BIN)/python tests/conformance/run.py
 
 regenerate: $(STAMP)
 	$(BIN)/python -m rfcauth.grammar._generate

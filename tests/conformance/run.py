@@ -12,16 +12,16 @@ This script, standard library only:
 1. finds Node >= 22 (the suite's bundle needs it); the system's if new enough, otherwise the
    ``node-linux-<arch>`` npm package, installed into ``.conformance/node`` (git-ignored);
 2. installs each pinned suite version into ``.conformance/<version>`` with npm;
-3. runs every ``auth/*`` client scenario of each version with ``conformance/client.py`` (which turns
-   the scenario's context into ``rfcauth login`` options) and prints a pass table;
-4. compares the outcome with ``conformance/expected.json``: a scenario listed there as passing
+3. runs every ``auth/*`` client scenario of each version with ``tests/conformance/client.py``
+   (which turns the scenario's context into ``rfcauth login`` options) and prints a pass table;
+4. compares the outcome with ``tests/conformance/expected.json``: a scenario listed there as passing
    that fails is a regression (exit 1). A scenario that is not listed is only reported.
 
 With ``--ci``, a missing ``node``/``npm`` or a failed install is reported and skipped (exit 0): the
 suite is not allowed to fail CI for reasons that are not rfcauth's.
 
-    python conformance/run.py                 # both pinned versions, every auth scenario
-    python conformance/run.py --version 0.1.16 --scenario auth/metadata-default
+    python tests/conformance/run.py                 # both pinned versions, every auth scenario
+    python tests/conformance/run.py --version 0.1.16 --scenario auth/metadata-default
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".conformance"
 EXPECTED = Path(__file__).resolve().parent / "expected.json"
 PACKAGE = "@modelcontextprotocol/conformance"
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout-ms", type=int, default=60000, help="per scenario (a busy CI machine is slow)"
     )
-    parser.add_argument("--command", help="client command (default: conformance/client.py)")
+    parser.add_argument("--command", help="client command (default: tests/conformance/client.py)")
     parser.add_argument("--json", type=Path, help="also write the outcomes here")
     parser.add_argument("--ci", action="store_true", help="skip (exit 0) when node is unusable")
     args = parser.parse_args(argv)
