@@ -45,11 +45,16 @@ class Example:
         argv: the arguments after ``rfcauth``.
         stdin: what is piped in, if anything.
         max_lines: the output is cut after this many lines in the reference.
+        world: run against this loopback test world (``"seed"`` or ``"modern"``, see
+            `rfcauth.http._testserver.World`), started for the run; ``{url}`` in `argv` becomes
+            its resource URL, and the reference shows the run-specific values (ports, client
+            IDs, PKCE and state values, tokens) as fixed placeholders.
     """
 
     argv: tuple[str, ...]
     stdin: bytes | None = None
     max_lines: int = 40
+    world: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

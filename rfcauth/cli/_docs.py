@@ -9,8 +9,10 @@ runs with their real output (run in process, as piped: no colour) and the JSON S
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -21,12 +23,22 @@ from rfcauth.cli._main import build_parser, main
 from rfcauth.cli._shapes import ERROR
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rfcauth.cli._commands import Command, Example
+    from rfcauth.http._testserver import World
 
 __all__ = ["DOCS_PATH", "render"]
 
 DOCS_PATH: Final = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 _WIDTH: Final = 100
+_LIVE_NOTE: Final = (
+    "These run against the loopback test servers `rfcauth demo --live` starts (an MCP server "
+    "from the `mcp` SDK behind OAuth): the seed (no Protected Resource Metadata, RFC 8414 "
+    "metadata at its origin) and a modern RFC 9728 server. What differs from run to run is "
+    "shown as a placeholder: `PORT` and `AS_PORT` for the ports, `CLIENT_ID` for the "
+    "dynamically registered client, `…` for the PKCE challenge, state and code."
+)
 
 
 def _compact(value: object, indent: str = "") -> str:
@@ -50,37 +62,90 @@ def _help(argv: list[str]) -> str:
     return stream.getvalue().rstrip()
 
 
-def _command_line(example: Example) -> str:
-    line = "$ rfcauth " + shlex.join(example.argv)
+def _command_line(example: Example, argv: Sequence[str] | None = None) -> str:
+    line = "$ rfcauth " + shlex.join(example.argv if argv is None else argv)
     if example.stdin is None:
         return line
     return f"{line} <<'EOF'\n{example.stdin.decode('utf-8').rstrip()}\nEOF"
 
 
-def _run(example: Example) -> tuple[str, int]:
+def _invoke(example: Example, argv: list[str]) -> tuple[str, int]:
     out, err = io.StringIO(), io.StringIO()
     stdin = io.TextIOWrapper(io.BytesIO(example.stdin or b""), encoding="utf-8")
     saved = sys.stdin
     sys.stdin = stdin
     try:
         with contextlib.redirect_stderr(err):
-            code = main(list(example.argv), out)
+            code = main(argv, out)
     finally:
         sys.stdin = saved
-    lines = (out.getvalue() + err.getvalue()).rstrip("\n").split("\n")
+    return out.getvalue() + err.getvalue(), code
+
+
+#: Values a run against a test world draws at random, found by the query parameter naming them.
+_DRAWN: Final = re.compile(r"\b(code_challenge|state|code)=[A-Za-z0-9_.~%-]+")
+
+
+def _placeholders(world: World) -> list[tuple[str, str]]:
+    """What differs from run to run in `world`, longest first, and what the reference shows."""
+    pairs = [(f"127.0.0.1:{_port(world.resource_base)}", "127.0.0.1:PORT")]
+    if world.as_base != world.resource_base:
+        pairs.append((f"127.0.0.1:{_port(world.as_base)}", "127.0.0.1:AS_PORT"))
+    pairs += [(old.replace(":", "%3A"), new.replace(":", "%3A")) for old, new in pairs]
+    pairs += [(client, "CLIENT_ID") for client in world.clients]
+    pairs += [(token, "ACCESS_TOKEN") for token in world.tokens]
+    pairs += [(token, "REFRESH_TOKEN") for token in world.refresh_tokens]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def _port(base: str) -> str:
+    return base.rsplit(":", 1)[1]
+
+
+@functools.cache
+def _live(example: Example) -> tuple[str, str, int]:
+    """Run `example` against a fresh test world; its run-specific values become placeholders.
+
+    Cached: the servers take a moment to start, and within one process a second run says the
+    same (once the placeholders are in).
+    """
+    from rfcauth.http._testserver import World  # noqa: PLC0415 - the demo extra, lazily
+
+    worlds = {"seed": World.seed, "modern": World.modern}
+    with worlds[str(example.world)](mcp=True) as world:
+        argv = [arg.replace("{url}", world.resource_url) for arg in example.argv]
+        output, code = _invoke(example, argv)
+        replacements = _placeholders(world)
+    line = _command_line(example, argv)
+    for old, new in replacements:
+        output, line = output.replace(old, new), line.replace(old, new)
+    return line, _DRAWN.sub(r"\1=…", output), code
+
+
+def _run(example: Example) -> tuple[str, str, int]:
+    """The command line shown, the output (cut after ``max_lines``), the exit code."""
+    if example.world is None:
+        line = _command_line(example)
+        output, code = _invoke(example, list(example.argv))
+    else:
+        line, output, code = _live(example)
+    lines = output.rstrip("\n").split("\n")
     if len(lines) > example.max_lines:
         cut = len(lines) - example.max_lines
         lines = [*lines[: example.max_lines], f"[… {cut} more lines]"]
-    return "\n".join(lines), code
+    return line, "\n".join(lines), code
 
 
 def _section(command: Command) -> list[str]:
     parts = [f"## `rfcauth {command.name}`", "", "```text", _help([command.name]), "```", ""]
     if command.examples:
         parts += ["Examples (output as piped; on a terminal the verdicts are coloured):", ""]
+    if any(example.world is not None for example in command.examples):
+        parts += [_LIVE_NOTE, ""]
     for example in command.examples:
-        output, code = _run(example)
-        parts += ["```console", _command_line(example), output, "```", f"exit code {code}", ""]
+        line, output, code = _run(example)
+        fence = "````" if "```" in output else "```"  # probe --diagram prints a fenced block
+        parts += [fence + "console", line, output, fence, f"exit code {code}", ""]
     if command.json_shape is not None:
         shape = _compact(command.json_shape)
         parts += [
@@ -144,8 +209,7 @@ def render() -> str:
         ),
         "",
         "```console",
-        _command_line(_json_error_example()),
-        _run(_json_error_example())[0],
+        *_run(_json_error_example())[:2],
         "```",
         "",
         "<details><summary>JSON Schema of the error object</summary>",

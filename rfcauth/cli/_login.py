@@ -623,6 +623,12 @@ COMMAND: Final = Command(
     ),
     configure=_configure,
     run=_run,
-    examples=(Example(argv=("login", "--no-browser", "http://127.0.0.1:9/mcp")),),
+    examples=(
+        Example(argv=("login", "--no-browser", "{url}"), world="seed"),
+        Example(
+            argv=("login", "--no-browser", "--call", "echo", "--args", '{"text": "hi"}', "{url}"),
+            world="modern",
+        ),
+    ),
     json_shape=SHAPE,
 )

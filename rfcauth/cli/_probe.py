@@ -462,6 +462,9 @@ COMMAND: Final = Command(
     ),
     configure=_configure,
     run=_run,
-    examples=(Example(argv=("probe", "http://127.0.0.1:9/mcp")),),
+    examples=(
+        Example(argv=("probe", "{url}"), world="seed", max_lines=60),
+        Example(argv=("probe", "--diagram", "{url}"), world="modern", max_lines=80),
+    ),
     json_shape=SHAPE,
 )
