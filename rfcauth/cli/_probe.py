@@ -53,9 +53,11 @@ class Request:
         method: ``GET`` or ``POST``.
         url: the URL.
         status: the HTTP status, or None when no response arrived.
-        error: ``timeout``, ``connect``, ``tls`` or ``too_large`` when none arrived.
+        error: ``timeout``, ``connect``, ``tls``, ``too_large`` or ``refused`` (the safety
+            rules forbid the request: it was not sent) when none arrived.
         www_authenticate: the challenge header lines of the answer.
         content_type: the answer's media type.
+        detail: with `error`, a sentence saying why (for ``refused``, the rule and its reason).
     """
 
     method: str
@@ -64,6 +66,7 @@ class Request:
     error: str | None = None
     www_authenticate: tuple[str, ...] = ()
     content_type: str | None = None
+    detail: str | None = None
 
 
 class LiveWorld(Mapping[str, Mapping[str, object]]):
@@ -118,7 +121,9 @@ class LiveWorld(Mapping[str, Mapping[str, object]]):
         (reply,) = self._fetcher.run((call,))
         if reply.status is None:
             error = reply.error or "connect"
-            self.requests.append(Request(method=method, url=url, status=None, error=error))
+            self.requests.append(
+                Request(method=method, url=url, status=None, error=error, detail=reply.detail)
+            )
             # simulate knows network failures; a refusal by the safety rules reads as one.
             return {"error": "connect" if error == "refused" else error}
         field = reply.headers.get("www-authenticate")
@@ -159,7 +164,8 @@ class Probe:
 
     def fixes(self) -> list[str]:
         """What the operator should change, most important first."""
-        return fixes(self.strict, self.compatible, loopback=self.loopback)
+        refused = {r.url: r.detail or "" for r in self.requests if r.error == "refused"}
+        return fixes(self.strict, self.compatible, loopback=self.loopback, refused=refused)
 
 
 def probe(resource: str, *, method: str = "POST") -> Probe:
@@ -197,7 +203,7 @@ def probe(resource: str, *, method: str = "POST") -> Probe:
 #: What a strict client's failure asks the operator to fix, by `Fail.code` (most important
 #: first where several apply); ``{url}`` is the failing URL, ``{resource}`` the probed one.
 _FIX_FOR_FAILURE: Final = {
-    "discovery_unavailable": "make {resource} reachable: the first request got no answer",
+    "discovery_unavailable": "make {url} reachable: the request got no answer",
     "unsupported_auth_scheme": "answer 401 with a Bearer (or DPoP) challenge (RFC 6750 §3)",
     "resource_metadata_not_found": (
         "publish Protected Resource Metadata (RFC 9728) at {prm}, naming your authorization "
@@ -240,13 +246,22 @@ def _prm_url(resource: str) -> str:
     return protected_resource_metadata_urls(resource)[0].url
 
 
-def fixes(strict: Plan, compatible: Plan, *, loopback: bool = False) -> list[str]:
+def fixes(
+    strict: Plan,
+    compatible: Plan,
+    *,
+    loopback: bool = False,
+    refused: Mapping[str, str] | None = None,
+) -> list[str]:
     """The operator's fix list, from what the strict and compatible readings ran into.
 
     A warning the compatible reading recorded (a tolerance it used) is a fix too, except the
     legacy fallback (the missing PRM is already first on the list) and, for a loopback server,
-    plain http.
+    plain http. `refused` maps the URLs the safety rules kept the probe from requesting to the
+    reason (RFC 9728 §7, RFC 8414 §6); discovery read them as unreachable, but the fix is not
+    to make them reachable: it is to stop naming them.
     """
+    refused = refused or {}
     skip = {"legacy_fallback"} | ({"loopback_http"} if loopback else set())
     from rfcauth.discovery import Authorize, Fail  # noqa: PLC0415 - lazy: pydantic
 
@@ -258,7 +273,9 @@ def fixes(strict: Plan, compatible: Plan, *, loopback: bool = False) -> list[str
 
     for plan in (strict, compatible):
         outcome = plan.outcome
-        if isinstance(outcome, Fail) and outcome.code in _FIX_FOR_FAILURE:
+        if isinstance(outcome, Fail) and outcome.url is not None and outcome.url in refused:
+            add(f"stop naming {outcome.url}: clients must not request it, {refused[outcome.url]}")
+        elif isinstance(outcome, Fail) and outcome.code in _FIX_FOR_FAILURE:
             template = _FIX_FOR_FAILURE[outcome.code]
             add(
                 template.format(
@@ -403,7 +420,10 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     out.line("Requests:", "head")
     for number, request in enumerate(result.requests, 1):
         answer = f"HTTP {request.status}" if request.status is not None else str(request.error)
-        out.line(f"{number:>2}. {request.method} {request.url} -> {answer}")
+        style = None
+        if request.error == "refused":
+            answer, style = f"{answer}, not sent: {request.detail}", "warn"
+        out.line(f"{number:>2}. {request.method} {request.url} -> {answer}", style)
         for challenge in request.www_authenticate:
             out.line(f"      WWW-Authenticate: {challenge}", "dim")
     out.line()
@@ -441,6 +461,7 @@ SHAPE: Final[dict[str, Any]] = {
                     "error": _OPT_STR,
                     "www_authenticate": {"type": "array", "items": _STR},
                     "content_type": _OPT_STR,
+                    "detail": _OPT_STR,
                 },
                 "additionalProperties": False,
             },

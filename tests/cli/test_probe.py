@@ -202,3 +202,81 @@ def test_an_unreachable_server() -> None:
 @pytest.mark.parametrize("url", ["ftp://x.example/mcp", "https://x.example:99999/mcp", "mcp"])
 def test_a_url_that_is_not_http_is_a_usage_error(url: str) -> None:
     assert run("probe", url)[0] == 2
+
+
+PUBLIC_LOOKING = "mcp.example.test"
+
+
+@pytest.fixture
+def public_looking(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Name resolution as for a public server: the resource's name is not on a private network.
+
+    The guard asks once whether the resource itself is on a private address (no port: it is
+    told no, as for a public name); connections to it reach the loopback test server. Other
+    names resolve as the test says, and every lookup is recorded.
+    """
+    from rfcauth.http import _guard  # noqa: PLC0415
+
+    names: dict[str, list[str]] = {}
+
+    def resolve(host: str, port: int | None = None) -> list[str]:
+        names.setdefault(host, []).append(str(port))
+        if host == PUBLIC_LOOKING:
+            if port is None:
+                raise OSError(host)
+            return ["127.0.0.1"]
+        return {"metadata.internal.test": ["10.0.0.5"]}.get(host, [])
+
+    monkeypatch.setattr(_guard, "_resolve", resolve)
+    return names
+
+
+def _public(server: Canned) -> str:
+    return server.base.replace("127.0.0.1", PUBLIC_LOOKING) + "/mcp"
+
+
+@pytest.mark.usefixtures("public_looking")
+def test_a_hint_to_a_link_local_literal_is_not_fetched() -> None:
+    """The discovery core refuses the URL itself: it never becomes a request."""
+    routes: dict[str, Route] = {
+        "/mcp": (
+            401,
+            {"WWW-Authenticate": 'Bearer resource_metadata="https://169.254.169.254/latest/x"'},
+            {},
+        ),
+    }
+    with served(routes) as server:
+        code, text = run("probe", "--json", _public(server))
+    report = json.loads(text)
+    jsonschema.validate(report, SHAPE)
+    assert [r["url"] for r in report["requests"]][:1] == [_public(server)]
+    assert all("169.254" not in r["url"] for r in report["requests"])
+    reason = "it points at a link-local address 169.254.169.254"
+    assert any(reason in fix for fix in report["fixes"])
+    assert code == 3  # no PRM and no authorization server metadata here either
+
+
+def test_a_hint_resolving_to_a_private_address_is_refused_with_its_reason(
+    public_looking,
+) -> None:
+    """The driver's connect-time check refuses the name: reported, with its reason, not sent."""
+    hint = "https://metadata.internal.test/prm"
+    routes: dict[str, Route] = {
+        "/mcp": (401, {"WWW-Authenticate": f'Bearer resource_metadata="{hint}"'}, {}),
+    }
+    with served(routes) as server:
+        code, text = run("probe", _public(server))
+        json_code, json_text = run("probe", "--json", _public(server))
+    assert code == json_code == 3
+    assert server.hits == [("POST", "/mcp")] * 2
+    # The check ran on the very addresses the connection would have used.
+    assert public_looking["metadata.internal.test"] == ["443", "443"]
+    reason = "metadata.internal.test resolves to a private address 10.0.0.5"
+    assert f" 2. GET {hint} -> refused, not sent: {reason}" in text
+    fix = next(line for line in text.splitlines() if line.startswith(" 1. "))
+    assert fix.startswith(f" 1. stop naming {hint}: clients must not request it, {reason}")
+    assert "reachable" not in text
+    refused = json.loads(json_text)["requests"][1]
+    jsonschema.validate(json.loads(json_text), SHAPE)
+    assert (refused["url"], refused["status"], refused["error"]) == (hint, None, "refused")
+    assert refused["detail"].startswith(reason)
