@@ -10,18 +10,16 @@ Every public name is also importable from its layer (``rfcauth.challenge``,
 
 from __future__ import annotations
 
-import importlib
-import typing
-
 from rfcauth._errors import (
     ChallengeParseError,
     MetadataError,
     RfcAuthError,
     UsageError,
-    Violation,
 )
 
-if typing.TYPE_CHECKING:
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up, see _frozen)
+if TYPE_CHECKING:
+    from rfcauth._violation import Violation
     from rfcauth.challenge import TOLERANCES as CHALLENGE_TOLERANCES
     from rfcauth.challenge import (
         BearerChallenge,
@@ -70,6 +68,8 @@ if typing.TYPE_CHECKING:
     from rfcauth.metadata import RULES as METADATA_RULES
     from rfcauth.metadata import TOLERANCES as METADATA_TOLERANCES
 
+del TYPE_CHECKING  # not part of the API
+
 __version__ = "0.1.0"
 
 # public name -> (layer, name in that layer); resolved on first use by __getattr__.
@@ -91,6 +91,7 @@ _LAZY: dict[str, tuple[str, str]] = {
             "scan_www_authenticate",
         )
     },
+    "Violation": ("rfcauth._violation", "Violation"),
     "METADATA_RULES": ("rfcauth.metadata", "RULES"),
     "METADATA_TOLERANCES": ("rfcauth.metadata", "TOLERANCES"),
     **{
@@ -139,6 +140,8 @@ def __getattr__(name: str) -> object:
         module, attribute = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'rfcauth' has no attribute {name!r}") from None
+    import importlib  # noqa: PLC0415 - on first use: `import rfcauth` stays cheap
+
     value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value

@@ -17,19 +17,21 @@ and the decision function turns malformed documents into reasoned actions instea
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
+if TYPE_CHECKING:
+    from rfcauth._violation import Violation
 
 __all__ = [
     "ChallengeParseError",
     "MetadataError",
     "RfcAuthError",
     "UsageError",
-    "Violation",
 ]
 
 _EXCERPT_RADIUS = 32
-_NOT_PRINTABLE = re.compile(r"[^ -~]")
 
 
 class RfcAuthError(Exception):
@@ -46,9 +48,15 @@ def _escape_char(ch: str) -> str:
     return ascii(ch)[1:-1] if ch != "\t" else "\\t"
 
 
+@functools.cache
+def _not_printable() -> re.Pattern[str]:
+    # compiled on first use: only an error needs it, and a parse should start fast
+    return re.compile(r"[^ -~]")
+
+
 def _escape(text: str) -> str:
     # one C-level pass; only the rare non-printable characters reach _escape_char
-    return _NOT_PRINTABLE.sub(lambda m: _escape_char(m.group()), text)
+    return _not_printable().sub(lambda m: _escape_char(m.group()), text)
 
 
 def caret_excerpt(value: str, position: int, radius: int = _EXCERPT_RADIUS) -> str:
@@ -89,28 +97,6 @@ class ChallengeParseError(RfcAuthError, ValueError):
         self.rule = rule
         excerpt = caret_excerpt(value, position)
         super().__init__(f"{reason} (rule {rule}, position {position})\n{excerpt}")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Violation:
-    """One broken rule in a metadata document.
-
-    Attributes:
-        location: JSON Pointer (RFC 6901) of the offending member, ``""`` for the document.
-        code: stable snake_case rule id, e.g. ``"issuer_not_https"``.
-        section: where the rule comes from, e.g. ``"RFC 8414 §2"``.
-        message: a sentence for humans.
-    """
-
-    location: str
-    code: str
-    section: str
-    message: str
-
-    def __str__(self) -> str:
-        """``location: message [code, section]``."""
-        where = self.location or "(document)"
-        return f"{where}: {self.message} [{self.code}, {self.section}]"
 
 
 class MetadataError(RfcAuthError, ValueError):

@@ -13,9 +13,9 @@ import enum
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from rfcauth._errors import UsageError
+from rfcauth._frozen import Frozen, set_field
 from rfcauth.challenge._values import Challenge
 from rfcauth.grammar import _abnf
 
@@ -33,8 +33,7 @@ class BearerError(enum.StrEnum):
     INSUFFICIENT_SCOPE = "insufficient_scope"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BearerProblem:
+class BearerProblem(Frozen):
     """One way a Bearer challenge departs from RFC 6750 / RFC 9728.
 
     Attributes:
@@ -44,10 +43,18 @@ class BearerProblem:
         message: a sentence for humans.
     """
 
+    __slots__ = ("code", "message", "param", "section")
     code: str
     param: str | None
     section: str
     message: str
+
+    def __init__(self, *, code: str, param: str | None, section: str, message: str) -> None:
+        """Set the fields."""
+        set_field(self, "code", code)
+        set_field(self, "param", param)
+        set_field(self, "section", section)
+        set_field(self, "message", message)
 
     def __str__(self) -> str:
         """``message [code, section]``."""
@@ -83,8 +90,7 @@ def _error_code(value: str | None) -> BearerError | str | None:
         return value  # a registered extension code or an unknown one: kept as its string
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BearerChallenge:
+class BearerChallenge(Frozen):
     """A Bearer challenge read per RFC 6750 Section 3 and RFC 9728 Section 5.1.
 
     Attributes:
@@ -106,14 +112,46 @@ class BearerChallenge:
     (True, None, ())
     """
 
+    __slots__ = (
+        "challenge",
+        "error",
+        "error_description",
+        "error_uri",
+        "problems",
+        "realm",
+        "resource_metadata",
+        "scope",
+    )
     challenge: Challenge
-    realm: str | None = None
-    scope: tuple[str, ...] | None = None
-    error: BearerError | str | None = None
-    error_description: str | None = None
-    error_uri: str | None = None
-    resource_metadata: str | None = None
-    problems: tuple[BearerProblem, ...] = ()
+    realm: str | None
+    scope: tuple[str, ...] | None
+    error: BearerError | str | None
+    error_description: str | None
+    error_uri: str | None
+    resource_metadata: str | None
+    problems: tuple[BearerProblem, ...]
+
+    def __init__(
+        self,
+        *,
+        challenge: Challenge,
+        realm: str | None = None,
+        scope: tuple[str, ...] | None = None,
+        error: BearerError | str | None = None,
+        error_description: str | None = None,
+        error_uri: str | None = None,
+        resource_metadata: str | None = None,
+        problems: tuple[BearerProblem, ...] = (),
+    ) -> None:
+        """Set the fields."""
+        set_field(self, "challenge", challenge)
+        set_field(self, "realm", realm)
+        set_field(self, "scope", scope)
+        set_field(self, "error", error)
+        set_field(self, "error_description", error_description)
+        set_field(self, "error_uri", error_uri)
+        set_field(self, "resource_metadata", resource_metadata)
+        set_field(self, "problems", problems)
 
     @classmethod
     def from_challenge(cls, challenge: Challenge) -> BearerChallenge:

@@ -6,13 +6,12 @@ comes from; a tuple of lines stands for several field lines (RFC 9110 Section 5.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from rfcauth._frozen import Frozen, set_field
 
 __all__ = ["EXAMPLES", "Example"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Example:
+class Example(Frozen):
     """One header from the wild.
 
     Attributes:
@@ -22,10 +21,20 @@ class Example:
         strict_ok: whether it follows RFC 9110 to the letter.
     """
 
+    __slots__ = ("name", "source", "strict_ok", "value")
     name: str
     value: str | tuple[str, ...]
     source: str
-    strict_ok: bool = True
+    strict_ok: bool
+
+    def __init__(
+        self, *, name: str, value: str | tuple[str, ...], source: str, strict_ok: bool = True
+    ) -> None:
+        """Set the fields."""
+        set_field(self, "name", name)
+        set_field(self, "value", value)
+        set_field(self, "source", source)
+        set_field(self, "strict_ok", strict_ok)
 
 
 EXAMPLES: tuple[Example, ...] = (

@@ -11,15 +11,13 @@ from rfcauth.grammar import _abnf
 
 __all__ = ["format_www_authenticate"]
 
-_TOKEN = re.compile(_abnf.TOKEN)
-_TOKEN68 = re.compile(_abnf.TOKEN68)
-_QUOTED_STRING = re.compile(_abnf.QUOTED_STRING)
-_NEEDS_ESCAPE = re.compile(r'(["\\])')  # the two characters qdtext excludes (RFC 9110 §5.6.4)
+# The patterns go through re's own cache (compiled on first use: parsing never formats).
+_NEEDS_ESCAPE = r'(["\\])'  # the two characters qdtext excludes (RFC 9110 §5.6.4)
 
 
 def _quote(value: str, what: str) -> str:
-    quoted = '"' + _NEEDS_ESCAPE.sub(r"\\\1", value) + '"'
-    if not _QUOTED_STRING.fullmatch(quoted):
+    quoted = '"' + re.sub(_NEEDS_ESCAPE, r"\\\1", value) + '"'
+    if not re.fullmatch(_abnf.QUOTED_STRING, quoted):
         raise UsageError(
             f"{what} {value!r} can't be sent: a quoted-string holds only HTAB, SP, visible "
             "ASCII and obs-text (RFC 9110 §5.6.4)"
@@ -60,16 +58,16 @@ def format_www_authenticate(challenges: Iterable[Challenge] | Challenge) -> str:
     for challenge in challenges:
         if not isinstance(challenge, Challenge):
             raise UsageError(f"expected Challenge values, not {type(challenge).__name__}")
-        if not _TOKEN.fullmatch(challenge.scheme):
+        if not re.fullmatch(_abnf.TOKEN, challenge.scheme):
             raise UsageError(f"auth-scheme {challenge.scheme!r} is not a token (RFC 9110 §11.1)")
         if challenge.token68 is not None:
-            if not _TOKEN68.fullmatch(challenge.token68):
+            if not re.fullmatch(_abnf.TOKEN68, challenge.token68):
                 raise UsageError(f"{challenge.token68!r} is not a token68 (RFC 9110 §11.2)")
             parts.append(f"{challenge.scheme} {challenge.token68}")
             continue
         params = []
         for name, value in challenge.params.items():
-            if not _TOKEN.fullmatch(name):
+            if not re.fullmatch(_abnf.TOKEN, name):
                 raise UsageError(f"parameter name {name!r} is not a token (RFC 9110 §11.2)")
             params.append(f"{name}={_quote(value, f'parameter {name}')}")
         parts.append(f"{challenge.scheme} {', '.join(params)}" if params else challenge.scheme)

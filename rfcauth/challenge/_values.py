@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from rfcauth._errors import UsageError
+from rfcauth._frozen import Frozen, set_field
 
 __all__ = ["Challenge", "ChallengeScan", "SkippedChallenge", "Tolerated"]
 
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Challenge:
+class Challenge(Frozen):
     """One challenge of a ``WWW-Authenticate`` field (RFC 9110 Section 11.3).
 
     A challenge carries either a `token68` or `params`, never both.
@@ -31,29 +30,34 @@ class Challenge:
     (True, {'realm': 'example'})
     """
 
+    __slots__ = ("params", "scheme", "token68")
     scheme: str
-    token68: str | None = None
-    params: Mapping[str, str] = field(default_factory=lambda: _NO_PARAMS)
+    token68: str | None
+    params: Mapping[str, str]
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self, *, scheme: str, token68: str | None = None, params: Mapping[str, str] = _NO_PARAMS
+    ) -> None:
         """Freeze `params` (lower-cased names) and check the value is representable."""
-        if not isinstance(self.scheme, str) or not self.scheme:
+        if not isinstance(scheme, str) or not scheme:
             raise UsageError("Challenge.scheme must be a non-empty str")
-        if self.token68 is not None and not isinstance(self.token68, str):
+        if token68 is not None and not isinstance(token68, str):
             raise UsageError("Challenge.token68 must be a str or None")
-        if not isinstance(self.params, Mapping):
+        if not isinstance(params, Mapping):
             raise UsageError("Challenge.params must be a mapping of str to str")
-        params: dict[str, str] = {}
-        for name, value in self.params.items():
+        checked: dict[str, str] = {}
+        for name, value in params.items():
             if not isinstance(name, str) or not isinstance(value, str):
                 raise UsageError("Challenge.params must map str to str")
             key = name.lower()
-            if key in params:
+            if key in checked:
                 raise UsageError(f"Challenge.params names {name!r} twice (case-insensitively)")
-            params[key] = value
-        if self.token68 is not None and params:
+            checked[key] = value
+        if token68 is not None and checked:
             raise UsageError("a challenge has a token68 or auth-params, not both (RFC 9110 §11.3)")
-        object.__setattr__(self, "params", MappingProxyType(params) if params else _NO_PARAMS)
+        _set_scheme(self, scheme)
+        _set_token68(self, token68)
+        _set_params(self, MappingProxyType(checked) if checked else _NO_PARAMS)
 
     @classmethod
     def _parsed(cls, scheme: str, token68: str | None, params: dict[str, str]) -> Challenge:
@@ -63,6 +67,10 @@ class Challenge:
         _set_token68(self, token68)
         _set_params(self, MappingProxyType(params) if params else _NO_PARAMS)
         return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle and copy with `params` as a dict (a mappingproxy does not pickle)."""
+        return (self._parsed, (self.scheme, self.token68, dict(self.params)))
 
     def __hash__(self) -> int:
         """Hash by value (params as an unordered set of items)."""
@@ -83,8 +91,7 @@ _set_token68 = vars(Challenge)["token68"].__set__
 _set_params = vars(Challenge)["params"].__set__
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SkippedChallenge:
+class SkippedChallenge(Frozen):
     """A malformed challenge the lenient parser skipped (nothing from it is used).
 
     Attributes:
@@ -98,6 +105,7 @@ class SkippedChallenge:
         text: the skipped text itself.
     """
 
+    __slots__ = ("code", "end", "error_position", "position", "reason", "rule", "scheme", "text")
     scheme: str | None
     position: int
     end: int
@@ -107,9 +115,30 @@ class SkippedChallenge:
     reason: str
     text: str
 
+    def __init__(
+        self,
+        *,
+        scheme: str | None,
+        position: int,
+        end: int,
+        error_position: int,
+        code: str,
+        rule: str,
+        reason: str,
+        text: str,
+    ) -> None:
+        """Set the fields."""
+        set_field(self, "scheme", scheme)
+        set_field(self, "position", position)
+        set_field(self, "end", end)
+        set_field(self, "error_position", error_position)
+        set_field(self, "code", code)
+        set_field(self, "rule", rule)
+        set_field(self, "reason", reason)
+        set_field(self, "text", text)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Tolerated:
+
+class Tolerated(Frozen):
     """A named tolerance the lenient parser applied (see ``TOLERANCES``).
 
     Attributes:
@@ -119,14 +148,21 @@ class Tolerated:
         param: the parameter it was applied to, if any.
     """
 
+    __slots__ = ("name", "param", "position", "scheme")
     name: str
     position: int
     scheme: str
     param: str | None
 
+    def __init__(self, *, name: str, position: int, scheme: str, param: str | None) -> None:
+        """Set the fields."""
+        set_field(self, "name", name)
+        set_field(self, "position", position)
+        set_field(self, "scheme", scheme)
+        set_field(self, "param", param)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChallengeScan:
+
+class ChallengeScan(Frozen):
     """What a lenient parse found: the valid challenges and what it skipped.
 
     Attributes:
@@ -136,10 +172,25 @@ class ChallengeScan:
         tolerated: the named tolerances applied to accepted challenges.
     """
 
+    __slots__ = ("challenges", "skipped", "tolerated", "value")
     value: str
     challenges: tuple[Challenge, ...]
-    skipped: tuple[SkippedChallenge, ...] = ()
-    tolerated: tuple[Tolerated, ...] = ()
+    skipped: tuple[SkippedChallenge, ...]
+    tolerated: tuple[Tolerated, ...]
+
+    def __init__(
+        self,
+        *,
+        value: str,
+        challenges: tuple[Challenge, ...],
+        skipped: tuple[SkippedChallenge, ...] = (),
+        tolerated: tuple[Tolerated, ...] = (),
+    ) -> None:
+        """Set the fields."""
+        set_field(self, "value", value)
+        set_field(self, "challenges", challenges)
+        set_field(self, "skipped", skipped)
+        set_field(self, "tolerated", tolerated)
 
     @property
     def clean(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
-    from rfcauth._errors import Violation
+    from rfcauth._violation import Violation
 
 __all__ = [
     "Action",

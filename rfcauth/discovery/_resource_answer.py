@@ -9,7 +9,6 @@ taken from the Bearer challenge first, then from any other scheme that carries o
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from rfcauth._errors import ChallengeParseError
@@ -162,9 +161,7 @@ def _dpop_as_bearer(state: WalkState, challenges: Sequence[Challenge]) -> Bearer
         "challenge, read with Bearer's parameters.",
         "RFC 9449 §7.1",
     )
-    return dataclasses.replace(
-        read, problems=tuple(p for p in read.problems if p.code != "not_bearer")
-    )
+    return read.__replace__(problems=tuple(p for p in read.problems if p.code != "not_bearer"))
 
 
 def _usable_hint(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
-from rfcauth._errors import Violation
+from rfcauth._violation import Violation
 from rfcauth.grammar._abnf import SCOPE_TOKEN
 from rfcauth.grammar._uri import (
     FAST_HTTPS_URL,

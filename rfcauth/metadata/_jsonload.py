@@ -28,7 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, NoReturn, TypeAlias
 
-from rfcauth._errors import MetadataError, UsageError, Violation
+from rfcauth._errors import MetadataError, UsageError
+from rfcauth._violation import Violation
 
 __all__ = [
     "DEFAULT_MAX_SIZE",

@@ -6,7 +6,8 @@ RFC 8414 lets a server omit ``code_challenge_methods_supported``; MCP clients ne
 
 from __future__ import annotations
 
-from rfcauth._errors import UsageError, Violation
+from rfcauth._errors import UsageError
+from rfcauth._violation import Violation
 from rfcauth.metadata._asm import AuthorizationServerMetadata
 from rfcauth.metadata._prm import ProtectedResourceMetadata
 

@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema as cs
 
-from rfcauth._errors import Violation  # noqa: TC001 - pydantic resolves the annotation
+from rfcauth._violation import Violation  # noqa: TC001 - pydantic resolves the annotation
 from rfcauth.grammar._uri import FAST_HTTPS_URL, FAST_ISSUER, FAST_RESOURCE, FAST_URL, whole
 
 if TYPE_CHECKING:

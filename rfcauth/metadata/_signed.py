@@ -41,7 +41,8 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final, TypeVar
 
-from rfcauth._errors import MetadataError, UsageError, Violation
+from rfcauth._errors import MetadataError, UsageError
+from rfcauth._violation import Violation
 from rfcauth.metadata._asm import AuthorizationServerMetadata
 from rfcauth.metadata._jsonload import load_document
 from rfcauth.metadata._jws import jws_problem

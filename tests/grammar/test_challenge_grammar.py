@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rfcauth.challenge import _parser as _challenge_parser
+from rfcauth.challenge import _stepwise
 from rfcauth.grammar import _abnf, _generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,20 +51,39 @@ def test_each_constant_quotes_its_abnf_above_it() -> None:
             assert lines[index - 1].startswith("#"), line
 
 
-def test_parser_compiles_only_generated_patterns() -> None:
-    # No hand-written regex may duplicate a grammar rule: every re.compile in the parser
-    # takes an _abnf constant, except the one documented resynchronisation scanner.
-    tree = ast.parse((ROOT / "rfcauth" / "challenge" / "_parser.py").read_text("utf-8"))
+@pytest.mark.parametrize("module", ["_parser.py", "_stepwise.py", "_bearer.py", "_format.py"])
+def test_parser_compiles_only_generated_patterns(module: str) -> None:
+    # No hand-written regex may duplicate a grammar rule: every pattern the challenge layer
+    # compiles or matches takes an _abnf constant, except the two documented below.
+    tree = ast.parse((ROOT / "rfcauth" / "challenge" / module).read_text("utf-8"))
     literal_patterns = [
         node.args[0].value
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
-        and getattr(node.func, "attr", "") == "compile"
+        and getattr(node.func, "attr", "") in {"compile", "match", "fullmatch", "sub", "search"}
+        and getattr(node.func, "value", None) is not None
+        and getattr(node.func.value, "id", "") == "re"  # type: ignore[attr-defined]
         and node.args
         and isinstance(node.args[0], ast.Constant)
     ]
-    assert literal_patterns == ['["\\\\]']
-    assert _challenge_parser._QUOTE_OR_ESCAPE.pattern == '["\\\\]'
+    literal_names = [
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and any(isinstance(t, ast.Name) and t.id == "_NEEDS_ESCAPE" for t in node.targets)
+    ]
+    expected = {
+        # the lenient resynchroniser's scanner: reads quoted text more loosely than qdtext
+        "_stepwise.py": ['["\\\\]'],
+        # the two characters qdtext excludes, escaped when a value is quoted (RFC 9110 §5.6.4)
+        "_format.py": [],
+    }
+    assert literal_patterns == expected.get(module, [])
+    assert literal_names == (['(["\\\\])'] if module == "_format.py" else [])
+    if module == "_stepwise.py":
+        assert _stepwise._QUOTE_OR_ESCAPE.pattern == '["\\\\]'
 
 
 def test_structural_rules_are_quoted_not_compiled() -> None:
