@@ -10,6 +10,7 @@ from rfcauth.cli._shapes import demo_shape
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
     from rfcauth.cli._output import Output
 
@@ -30,7 +31,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     if args.live:
         from rfcauth.cli._demo_live import run_live  # noqa: PLC0415 - lazy
 
@@ -99,5 +100,5 @@ COMMAND = Command(
     configure=_configure,
     run=_run,
     examples=(Example(argv=("demo",), max_lines=30),),
-    json_shape=demo_shape(),
+    json_shape=demo_shape,
 )

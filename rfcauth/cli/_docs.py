@@ -147,7 +147,7 @@ def _section(command: Command) -> list[str]:
         fence = "````" if "```" in output else "```"  # probe --diagram prints a fenced block
         parts += [fence + "console", line, output, fence, f"exit code {code}", ""]
     if command.json_shape is not None:
-        shape = _compact(command.json_shape)
+        shape = _compact(command.json_shape())
         parts += [
             "<details><summary>JSON Schema of the <code>--json</code> output</summary>",
             "",

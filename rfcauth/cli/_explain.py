@@ -6,12 +6,12 @@ the header is shown JSON-quoted, so control characters and escape sequences arri
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
-
 from rfcauth.challenge import BearerChallenge, ChallengeScan
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
 if TYPE_CHECKING:
+    from typing import Any
+
     from rfcauth._errors import ChallengeParseError
     from rfcauth.challenge import Challenge
 
@@ -20,9 +20,22 @@ __all__ = ["Line", "advice", "explain", "scan_report", "strict_report"]
 Line = tuple[str, str | None]
 
 
+# JSON string escapes for every character a terminal may act on: the C0 controls, DEL and the C1
+# controls (obs-text lets a header carry U+009B, CSI, which some terminals read as ESC [).
+_ESCAPES = {code: f"\\u{code:04x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+    ord("\b"): "\\b",
+    ord("\t"): "\\t",
+    ord("\n"): "\\n",
+    ord("\f"): "\\f",
+    ord("\r"): "\\r",
+}
+
+
 def _text(value: str) -> str:
-    """A value made safe to print: quoted, control characters escaped."""
-    return json.dumps(value, ensure_ascii=False)
+    """A value made safe to print: a JSON string, every C0 and C1 control character escaped."""
+    return '"' + value.translate(_ESCAPES) + '"'
 
 
 def _hint_step(url: str) -> str:

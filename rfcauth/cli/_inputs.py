@@ -2,21 +2,24 @@
 
 Header values are octets (RFC 9110 §5.5: field values are ISO-8859-1 at most, obs-text
 included), so an argument is taken back to the bytes the shell passed (`os.fsencode` undoes
-Python's decoding of ``argv``) and stdin is read from its binary buffer; the parser then reads
-each byte as one ISO-8859-1 character, as the library does for ``bytes``. Documents are read
-as bytes too, so that the metadata parser judges their encoding and size itself.
+Python's decoding of ``argv``; `rfcauth.cli._parse` does it) and stdin is read from its binary
+buffer; the parser then reads each byte as one ISO-8859-1 character, as the library does for
+``bytes``. Documents are read as bytes too, so that the metadata parser judges their encoding
+and size itself.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from typing import Any
 
 from rfcauth._errors import UsageError
 
-__all__ = ["argument_bytes", "read_bytes", "read_json", "stdin_bytes"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["read_bytes", "read_json", "stdin_bytes"]
 
 
 def stdin_bytes() -> bytes:
@@ -25,14 +28,6 @@ def stdin_bytes() -> bytes:
     if buffer is not None:
         return bytes(buffer.read())
     return os.fsencode(sys.stdin.read())  # a text-only stream (an embedding, a test double)
-
-
-def argument_bytes(value: str) -> bytes:
-    """A command-line argument as the bytes the shell passed."""
-    try:
-        return os.fsencode(value)
-    except UnicodeEncodeError:
-        raise UsageError(f"argument {value!r} is not a sequence of bytes") from None
 
 
 def read_bytes(path: str) -> bytes:
@@ -49,6 +44,8 @@ def read_bytes(path: str) -> bytes:
 
 def read_json(path: str) -> Any:  # noqa: ANN401 - arbitrary JSON
     """The JSON value in the file at `path` (UTF-8, -16 or -32, as RFC 8259 §8.1 allows)."""
+    import json  # noqa: PLC0415 - parse reads no JSON
+
     body = read_bytes(path)
     try:
         return json.loads(body)

@@ -34,6 +34,7 @@ from rfcauth.cli._output import EXIT_DISCOVERY_FAILED, EXIT_OK
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Generator, Mapping
+    from types import SimpleNamespace
 
     import httpx2
 
@@ -113,7 +114,7 @@ def _send(client: httpx2.Client, request: TokenRequest) -> TokenResponse:
     return result
 
 
-def _discover(url: str, args: argparse.Namespace) -> tuple[Authorize, Mapping[str, Any]]:
+def _discover(url: str, args: SimpleNamespace) -> tuple[Authorize, Mapping[str, Any]]:
     """Discovery to the authorization server (the driver's fetching), and its metadata."""
     from rfcauth.cli._probe import LiveWorld  # noqa: PLC0415 - lazy
     from rfcauth.discovery import (  # noqa: PLC0415 - lazy
@@ -151,7 +152,7 @@ def _discover(url: str, args: argparse.Namespace) -> tuple[Authorize, Mapping[st
     return outcome, document
 
 
-def _machine_grant(args: argparse.Namespace, document: Mapping[str, Any]) -> str | None:
+def _machine_grant(args: SimpleNamespace, document: Mapping[str, Any]) -> str | None:
     """The grant without a user this login makes, or None for the authorization code flow."""
     if args.assertion:
         return "jwt_bearer"
@@ -175,7 +176,7 @@ def _machine_grant(args: argparse.Namespace, document: Mapping[str, Any]) -> str
 
 def _machine_token(
     client: httpx2.Client,
-    args: argparse.Namespace,
+    args: SimpleNamespace,
     grant: str,
     authorize: Authorize,
     document: Mapping[str, Any],
@@ -361,7 +362,7 @@ def _arguments(text: str) -> dict[str, Any]:
     return value
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth.discovery._inputs import canonical_resource_url  # noqa: PLC0415 - lazy
 
     args.url = canonical_resource_url(args.url)
@@ -392,14 +393,14 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     return EXIT_MCP_FAILED if failed_call else EXIT_OK
 
 
-def _needs_metadata_first(args: argparse.Namespace) -> bool:
+def _needs_metadata_first(args: SimpleNamespace) -> bool:
     """Whether the grant depends on the authorization server's metadata (read it first)."""
     explicit = args.assertion or args.idp_id_token or args.grant == "client_credentials"
     return bool(explicit or (args.grant == "auto" and (args.client_secret or args.private_key)))
 
 
 def _login_and_use(
-    args: argparse.Namespace, arguments: dict[str, Any], out: Output
+    args: SimpleNamespace, arguments: dict[str, Any], out: Output
 ) -> tuple[McpOutcome, Token]:
     """Obtain a token (a grant without a user, or the code flow on the first 401), use it."""
     import anyio  # noqa: PLC0415 - lazy
@@ -611,6 +612,11 @@ SHAPE: Final[dict[str, Any]] = {
     },
 }
 
+
+def _json_shape() -> dict[str, Any]:
+    return SHAPE
+
+
 COMMAND: Final = Command(
     name="login",
     help="log in to a live server (discovery, registration, a grant), then list and call tools",
@@ -630,5 +636,5 @@ COMMAND: Final = Command(
             world="modern",
         ),
     ),
-    json_shape=SHAPE,
+    json_shape=_json_shape,
 )

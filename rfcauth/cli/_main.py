@@ -3,22 +3,28 @@
 Every subcommand raises rfcauth's own errors (`rfcauth.RfcAuthError`); `main` turns each into a
 message and an exit code (see `rfcauth.cli._output`), so no traceback reaches a user. Anything
 else escaping is a bug in rfcauth and is left visible on purpose.
+
+A command line a command reads plainly (`rfcauth.cli._commands.Command.plain`: ``rfcauth
+parse HEADER``) skips argparse, and this module imports argparse only when it builds a parser.
 """
 
 from __future__ import annotations
 
-import argparse
-import functools
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from types import SimpleNamespace
 
-from rfcauth._errors import RfcAuthError, UsageError
+from rfcauth._errors import RfcAuthError
 from rfcauth.cli._commands import MODULES, load_commands
 from rfcauth.cli._output import EXIT_USAGE, Output, report_error
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import argparse
+    from collections.abc import Iterable, Sequence
+    from typing import TextIO
+
+    from rfcauth.cli._commands import Command
 
 __all__ = ["EPILOG", "build_parser", "main"]
 
@@ -54,15 +60,6 @@ def _terminal_width() -> int:
         return 80
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises `UsageError` instead of printing and exiting on a usage error."""
-
-    def error(self, message: str) -> NoReturn:
-        command = self.prog.removeprefix("rfcauth").strip()
-        where = f"{command}: " if command else ""
-        raise UsageError(f"{where}{message}\n{self.format_usage().rstrip()}")
-
-
 def build_parser(*, width: int | None = None, only: str | None = None) -> argparse.ArgumentParser:
     """The argparse parser: one subparser per row of the command table.
 
@@ -71,12 +68,20 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
         only: build just this subcommand's parser (what a run of it needs; the full table is
             built for ``rfcauth --help`` and for anything that is not a subcommand's name).
     """
+    return _build_parser(load_commands(None if only is None else [only]), width=width)
+
+
+def _build_parser(commands: Iterable[Command], *, width: int | None) -> argparse.ArgumentParser:
+    import argparse  # noqa: PLC0415 - only when a command line needs a parser
+    import functools  # noqa: PLC0415
+
     from rfcauth import __version__  # noqa: PLC0415 - cheap; keeps this module's imports flat
+    from rfcauth.cli._arguments import ArgumentParser  # noqa: PLC0415 - imports argparse
 
     formatter = functools.partial(
         argparse.HelpFormatter, width=width if width is not None else _terminal_width() - 2
     )
-    parser = _Parser(
+    parser = ArgumentParser(
         prog="rfcauth",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -85,7 +90,7 @@ def build_parser(*, width: int | None = None, only: str | None = None) -> argpar
     )
     parser.add_argument("--version", action="version", version=f"rfcauth {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in load_commands(None if only is None else [only]):
+    for command in commands:
         sub = subparsers.add_parser(
             command.name,
             help=command.help,
@@ -105,13 +110,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     json_output = "--json" in arguments
     try:
         first = arguments[0] if arguments else None
-        parser = build_parser(only=first if first in MODULES else None)
-        try:
-            args = parser.parse_args(arguments)
-        except SystemExit as exc:  # --help and --version print, then exit 0
-            return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+        commands = load_commands([first] if first in MODULES else None)
+        plain = commands[0].plain if len(commands) == 1 else None
+        args = plain(arguments[1:]) if plain is not None else None
+        if args is None:
+            try:
+                args = _build_parser(commands, width=None).parse_args(
+                    arguments, namespace=SimpleNamespace()
+                )
+            except SystemExit as exc:  # --help and --version print, then exit 0
+                return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
         json_output = bool(getattr(args, "json", False))
-        return int(args.run(args, Output(stream, json_output=json_output)))
+        run = commands[0].run if len(commands) == 1 else args.run
+        return int(run(args, Output(stream, json_output=json_output)))
     except RfcAuthError as error:
         return report_error(error, stream, json_output=json_output)
     except BrokenPipeError:  # the reader went away (`rfcauth demo | head`): stop quietly

@@ -22,16 +22,15 @@ With ``--json`` an error is one object on stdout (and the message on stderr)::
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from contextlib import contextmanager, nullcontext
-from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from rfcauth._errors import ChallengeParseError, MetadataError, RfcAuthError, UsageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
+    from typing import Any, Final, TextIO
 
 __all__ = [
     "EXIT_DISCOVERY_FAILED",
@@ -107,19 +106,17 @@ class Output:
 
     def document(self, data: object) -> None:
         """Write a JSON document (indented, non-ASCII kept)."""
+        import json  # noqa: PLC0415 - text output needs no json
+
         self.stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
     def status(self, message: str) -> Any:  # noqa: ANN401 - a context manager
         """A spinner with `message` while a slow step runs, on a terminal only."""
+        from contextlib import nullcontext  # noqa: PLC0415 - for the slow commands only
+
         if self._console is None:
             return nullcontext()
-        return _status(self._console, message)
-
-
-@contextmanager
-def _status(console: Any, message: str) -> Iterator[None]:  # noqa: ANN401 - a rich Console
-    with console.status(message):
-        yield
+        return self._console.status(message)  # a rich Status: a context manager itself
 
 
 def error_report(error: RfcAuthError) -> dict[str, Any]:
@@ -151,6 +148,8 @@ def report_error(error: RfcAuthError, stream: TextIO, *, json_output: bool) -> i
     """Say what went wrong (stderr; with `json_output` also the object on `stream`)."""
     report = error_report(error)
     if json_output:
+        import json  # noqa: PLC0415 - text output needs no json
+
         stream.write(json.dumps({"error": report}, ensure_ascii=False) + "\n")
     sys.stderr.write(f"rfcauth: {error}\n")
     return int(report["exit"])

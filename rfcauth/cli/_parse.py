@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from types import SimpleNamespace
 
+from rfcauth._errors import UsageError
 from rfcauth.cli._commands import Command, Example
 from rfcauth.cli._output import EXIT_OK
-from rfcauth.cli._shapes import PARSE
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping, Sequence
+    from typing import Any
 
     from rfcauth._errors import ChallengeParseError
     from rfcauth.cli._output import Output
@@ -34,19 +38,58 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def _field_lines(arguments: list[str]) -> list[bytes]:
-    from rfcauth.cli._inputs import argument_bytes, stdin_bytes  # noqa: PLC0415 - lazy
+_FLAGS = {"--lenient": "lenient", "--json": "json"}
 
+
+def _plain(arguments: Sequence[str]) -> SimpleNamespace | None:
+    """``[FLAG ...] HEADER ... [FLAG ...]`` read as argparse reads it, without argparse.
+
+    A FLAG is ``--lenient`` or ``--json``, a HEADER anything that does not start with "-" (or
+    is "-"). That is how the command is nearly always run; what else argparse accepts (``--``,
+    a header starting with "-", flags between headers: an error) is left to argparse.
+    """
+    headers: list[str] = []
+    flags = dict.fromkeys(_FLAGS.values(), False)
+    flags_after_headers = False
+    for argument in arguments:
+        if argument in _FLAGS:
+            flags[_FLAGS[argument]] = True
+            flags_after_headers = bool(headers)
+        elif (argument == "-" or not argument.startswith("-")) and not flags_after_headers:
+            headers.append(argument)
+        else:
+            return None
+    return SimpleNamespace(header=headers, **flags) if headers else None
+
+
+def _json_shape() -> Mapping[str, Any]:
+    from rfcauth.cli._shapes import PARSE  # noqa: PLC0415 - the docs and tests ask, a run never
+
+    return PARSE
+
+
+def _field_lines(arguments: list[str]) -> list[bytes]:
+    """The field lines, as the bytes received (see `rfcauth.cli._inputs`)."""
     lines: list[bytes] = []
     for argument in arguments:
         if argument == "-":
+            from rfcauth.cli._inputs import stdin_bytes  # noqa: PLC0415 - only for "-"
+
             lines.extend(line.rstrip(b"\r") for line in stdin_bytes().split(b"\n") if line.strip())
         else:
-            lines.append(argument_bytes(argument))
+            lines.append(_argument_bytes(argument))
     return lines
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _argument_bytes(value: str) -> bytes:
+    """A command-line argument as the bytes the shell passed (`os.fsencode` undoes the decoding)."""
+    try:
+        return os.fsencode(value)
+    except UnicodeEncodeError:
+        raise UsageError(f"argument {value!r} is not a sequence of bytes") from None
+
+
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth._errors import ChallengeParseError  # noqa: PLC0415 - lazy
     from rfcauth.challenge import (  # noqa: PLC0415 - lazy
         ChallengeScan,
@@ -98,5 +141,6 @@ COMMAND = Command(
         Example(argv=("parse", "--lenient", 'Bearer a="1", a="2", Basic realm=x')),
         Example(argv=("parse", "--json", "Bearer resource_metadata=https://r.example/prm")),
     ),
-    json_shape=PARSE,
+    json_shape=_json_shape,
+    plain=_plain,
 )

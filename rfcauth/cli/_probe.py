@@ -26,6 +26,7 @@ from rfcauth.cli._shapes import PLAN
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
     from rfcauth.cli._output import Output
     from rfcauth.discovery import Plan
@@ -388,7 +389,7 @@ def _as_json(result: Probe) -> dict[str, Any]:
     }
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth.cli._simulate import plan_lines  # noqa: PLC0415 - lazy
     from rfcauth.discovery import Fail  # noqa: PLC0415 - lazy: pydantic
     from rfcauth.discovery._inputs import canonical_resource_url  # noqa: PLC0415 - lazy
@@ -472,6 +473,11 @@ SHAPE: Final[dict[str, Any]] = {
     },
 }
 
+
+def _json_shape() -> dict[str, Any]:
+    return SHAPE
+
+
 COMMAND: Final = Command(
     name="probe",
     help="discovery against a live server, explained, with a verdict and a fix list",
@@ -487,5 +493,5 @@ COMMAND: Final = Command(
         Example(argv=("probe", "{url}"), world="seed", max_lines=60),
         Example(argv=("probe", "--diagram", "{url}"), world="modern", max_lines=80),
     ),
-    json_shape=SHAPE,
+    json_shape=_json_shape,
 )

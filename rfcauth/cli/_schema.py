@@ -10,6 +10,8 @@ from rfcauth.cli._shapes import SCHEMA
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
+    from typing import Any
 
     from rfcauth.cli._output import Output
 
@@ -26,7 +28,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth.metadata import schema  # noqa: PLC0415 - lazy: pydantic
 
     out.document(
@@ -35,6 +37,10 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         else schema.protected_resource_metadata_schema()
     )
     return EXIT_OK
+
+
+def _json_shape() -> dict[str, Any]:
+    return SCHEMA
 
 
 COMMAND = Command(
@@ -47,5 +53,5 @@ COMMAND = Command(
     configure=_configure,
     run=_run,
     examples=(Example(argv=("schema", "prm"), max_lines=25),),
-    json_shape=SCHEMA,
+    json_shape=_json_shape,
 )

@@ -6,7 +6,9 @@ JSON output against them, so the documentation and the output cannot drift apart
 
 from __future__ import annotations
 
-from typing import Any, Final
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see rfcauth._frozen)
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 __all__ = ["ERROR", "LIST", "PARSE", "PLAN", "SCHEMA", "VALIDATE", "demo_shape"]
 

@@ -11,6 +11,7 @@ from rfcauth.cli._shapes import LIST, PLAN
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
     from rfcauth.cli._output import Output
     from rfcauth.discovery import Plan
@@ -85,7 +86,7 @@ def _list(out: Output) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth.cli._inputs import read_json  # noqa: PLC0415 - lazy
     from rfcauth.discovery import Fail  # noqa: PLC0415 - lazy
     from rfcauth.discovery._scenarios import load_scenarios  # noqa: PLC0415 - lazy
@@ -109,6 +110,10 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     return EXIT_DISCOVERY_FAILED if isinstance(plan.outcome, Fail) else EXIT_OK
 
 
+def _json_shape() -> dict[str, Any]:
+    return {"oneOf": [PLAN, LIST]}
+
+
 COMMAND = Command(
     name="simulate",
     help="run discovery against canned HTTP responses and explain every step",
@@ -129,5 +134,5 @@ COMMAND = Command(
         ),
         Example(argv=("simulate", "--list"), max_lines=12),
     ),
-    json_shape={"oneOf": [PLAN, LIST]},
+    json_shape=_json_shape,
 )

@@ -11,8 +11,9 @@ from rfcauth.cli._shapes import VALIDATE
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
-    from rfcauth._errors import Violation
+    from rfcauth._violation import Violation
     from rfcauth.cli._output import Output
 
 __all__ = ["COMMAND"]
@@ -67,7 +68,7 @@ def _violation(v: Violation) -> dict[str, str]:
     return {"location": v.location, "code": v.code, "section": v.section, "message": v.message}
 
 
-def _document(args: argparse.Namespace) -> Any:  # noqa: ANN401 - one of the two models
+def _document(args: SimpleNamespace) -> Any:  # noqa: ANN401 - one of the two models
     """The parsed (and with ``--keys``, verified and merged) document; raises MetadataError."""
     from rfcauth.cli._inputs import read_bytes, read_json  # noqa: PLC0415 - lazy
     from rfcauth.metadata import (  # noqa: PLC0415 - lazy: pydantic
@@ -99,7 +100,7 @@ def _document(args: argparse.Namespace) -> Any:  # noqa: ANN401 - one of the two
     return document
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth._errors import MetadataError  # noqa: PLC0415 - lazy
     from rfcauth.metadata import check_mcp_profile  # noqa: PLC0415 - lazy: pydantic
 
@@ -148,6 +149,11 @@ _GOOGLE_STYLE = (
     b' "token_endpoint": "https://accounts.example.com/token"}\n'
 )
 
+
+def _json_shape() -> dict[str, Any]:
+    return VALIDATE
+
+
 COMMAND = Command(
     name="validate",
     help="validate RFC 8414 / RFC 9728 metadata and list every violation",
@@ -182,5 +188,5 @@ COMMAND = Command(
             stdin=b'{"resource": "https://mcp.example.com/mcp"}\n',
         ),
     ),
-    json_shape=VALIDATE,
+    json_shape=_json_shape,
 )

@@ -9,6 +9,7 @@ from rfcauth.cli._output import EXIT_OK
 
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
 
     from rfcauth.cli._output import Output
 
@@ -42,7 +43,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace, out: Output) -> int:
+def _run(args: SimpleNamespace, out: Output) -> int:
     from rfcauth._errors import UsageError  # noqa: PLC0415 - lazy, like every command
     from rfcauth.testing import _vectors  # noqa: PLC0415 - lazy: hypothesis, pydantic
 

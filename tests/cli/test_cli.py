@@ -9,10 +9,13 @@ import sys
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rfcauth.challenge import parse_www_authenticate
 from rfcauth.challenge._examples import EXAMPLES
 from rfcauth.cli import _main as _cli
+from rfcauth.cli._explain import _text
 
 
 def run(*argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str]:
@@ -114,6 +117,24 @@ def test_control_characters_are_escaped_in_output() -> None:
     assert "\x1b" not in text
 
 
+def test_c1_controls_are_escaped_in_output_too() -> None:
+    # obs-text (RFC 9110 §5.6.4) lets a quoted-string carry U+0080..U+009F; U+009B is CSI,
+    # which some terminals read as ESC [
+    # (argv is read as the bytes the shell passed: U+009B arrives as UTF-8, C2 9B, and each
+    # byte is one ISO-8859-1 character, RFC 9110 §5.5)
+    code, text = run("parse", 'Bearer realm="\x9b31m\x85"')
+    assert code == 0
+    assert 'realm = "\u00c2\\u009b31m\u00c2\\u0085"' in text
+    assert not any(0x7F <= ord(c) <= 0x9F for c in text)
+
+
+@given(st.text())
+def test_a_shown_value_is_a_json_string_without_control_characters(value: str) -> None:
+    shown = _text(value)
+    assert json.loads(shown) == value
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in shown)
+
+
 def test_console_script_runs() -> None:
     code = "import sys, rfcauth.cli._main as c; sys.exit(c.main(['parse', 'Basic realm=x']))"
     result = subprocess.run(  # noqa: S603 -- our own interpreter, fixed arguments
@@ -209,7 +230,9 @@ def test_parse_advice_on_the_hint(hint: str, expected: str) -> None:
 def test_json_output_matches_its_documented_shape(argv: tuple[str, ...]) -> None:
     from rfcauth.cli._commands import load_commands  # noqa: PLC0415
 
-    shape = {c.name: c.json_shape for c in load_commands()}[argv[0]]
+    json_shape = {c.name: c.json_shape for c in load_commands()}[argv[0]]
+    assert json_shape is not None
+    shape = json_shape()
     code, text = run(*argv)
     assert code == 0
     jsonschema.validate(json.loads(text), shape)

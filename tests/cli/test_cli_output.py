@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import rfcauth
 from rfcauth.cli import _main as _cli
@@ -65,6 +67,40 @@ def test_a_run_builds_only_its_own_subcommand(monkeypatch: pytest.MonkeyPatch) -
     assert loaded == [["parse"]]
     assert run("nonsense")[0] == 2  # not a subcommand: the whole table, for the message
     assert loaded[-1] is None
+
+
+#: Arguments that matter to argparse after ``parse``, and some that do not.
+_ARGUMENTS = st.one_of(
+    st.sampled_from(
+        ["--json", "--lenient", "-", "--", "-h", "--help", "--js", "--json=1", "-1", "-x y", ""]
+    ),
+    st.sampled_from(['Bearer error="invalid_token"', "Basic realm=x", "x", "-x"]),
+    st.text(max_size=6),
+)
+
+
+@given(st.lists(_ARGUMENTS, max_size=6))
+@example(["Bearer x=1"])
+@example(["--json", "a", "b", "--lenient"])
+@example(["a", "--json", "b"])
+@example(["-"])
+def test_a_plain_parse_command_line_reads_as_argparse_reads_it(arguments: list[str]) -> None:
+    (command,) = load_commands(["parse"])
+    assert command.plain is not None
+    plain = command.plain(arguments)
+    if plain is None:  # left to argparse
+        return
+    parsed = _cli.build_parser(only="parse").parse_args(["parse", *arguments])
+    assert (plain.header, plain.lenient, plain.json) == (parsed.header, parsed.lenient, parsed.json)
+
+
+def test_the_usual_parse_command_lines_are_plain() -> None:
+    (command,) = load_commands(["parse"])
+    assert command.plain is not None
+    for arguments in (["Bearer x=1"], ["--json", "a", "-"], ["a", "b", "--lenient", "--json"]):
+        assert command.plain(arguments) is not None, arguments
+    for arguments in ([], ["--json"], ["--", "a"], ["a", "--json", "b"], ["-h"], ["--js", "a"]):
+        assert command.plain(arguments) is None, arguments
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -279,6 +315,53 @@ def test_parse_imports_neither_pydantic_nor_abnf(tmp_path: Path) -> None:
     assert "rfcauth.challenge" in imported  # the measurement saw the import list
     for heavy in ("pydantic", "abnf", "hypothesis", "rich", "rfcauth.metadata", "shutil"):
         assert heavy not in imported, heavy
+
+
+#: What a plain ``rfcauth parse HEADER`` must not import: each costs a good part of the start-up
+#: budget (ARCHITECTURE.md, benchmarks/README.md). argparse and json are for other command lines.
+NOT_AT_START_UP = (
+    "argparse",
+    "dataclasses",
+    "inspect",
+    "typing",
+    "json",
+    "contextlib",
+    "importlib",
+    "rfcauth.challenge._stepwise",
+    "rfcauth._violation",
+    "rfcauth.cli._arguments",
+)
+
+
+def _imported_by(*argv: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run the command as its console script does, and the modules it imported."""
+    script = "import sys; from rfcauth.cli import main; sys.exit(main())"
+    result = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-X", "importtime", "-c", script, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+    return result, {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+
+
+def test_plain_parse_stays_inside_its_start_up_budget(tmp_path: Path) -> None:
+    result, imported = _imported_by("parse", 'Bearer error="invalid_token"', cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rfcauth.challenge._parser" in imported  # the measurement saw the import list
+    assert sorted(set(NOT_AT_START_UP) & imported) == []
+
+
+def test_the_budget_check_sees_the_slow_paths(tmp_path: Path) -> None:
+    # A malformed header needs the step-by-step parser, --json needs json and an unusual
+    # command line needs argparse: the check above would notice each of them.
+    result, imported = _imported_by("parse", "--json", 'Bearer a="1", a="2"', cwd=tmp_path)
+    assert result.returncode == 1
+    assert {"rfcauth.challenge._stepwise", "json"} <= imported
+    result, imported = _imported_by("parse", "--", "Bearer x=1", cwd=tmp_path)
+    assert result.returncode == 0
+    assert {"argparse", "rfcauth.cli._arguments"} <= imported
 
 
 def test_status_spins_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
