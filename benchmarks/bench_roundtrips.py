@@ -36,13 +36,12 @@ import httpx2
 from mcp.client.auth import OAuthClientProvider
 from mcp.shared.auth import (
     AuthorizationCodeResult,
-    OAuthClientInformationFull,
     OAuthClientMetadata,
-    OAuthToken,
 )
 
 from rfcauth.http import FollowRedirects, MemoryStorage, MetadataCache, OAuthFlow
 from rfcauth.http._testserver import World
+from rfcauth.testing._peers import SdkMemoryStorage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,25 +83,7 @@ def rfcauth_login(world: World, flow: OAuthFlow) -> tuple[int, int]:
 # -- the MCP Python SDK --------------------------------------------------------------------
 
 
-class _SdkStorage:
-    def __init__(self) -> None:
-        self.tokens: OAuthToken | None = None
-        self.client: OAuthClientInformationFull | None = None
-
-    async def get_tokens(self) -> OAuthToken | None:
-        return self.tokens
-
-    async def set_tokens(self, tokens: OAuthToken) -> None:
-        self.tokens = tokens
-
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
-        return self.client
-
-    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-        self.client = client_info
-
-
-def sdk_login(world: World, storage: _SdkStorage) -> tuple[int, int]:
+def sdk_login(world: World, storage: SdkMemoryStorage) -> tuple[int, int]:
     callback: dict[str, str] = {}
 
     async def redirect_handler(url: str) -> None:
@@ -217,7 +198,7 @@ def measure() -> list[dict[str, Any]]:
                 {"world": title, "client": "rfcauth", "requests": requests, "rounds": rounds}
             )
         with make() as world:
-            requests, rounds = sdk_login(world, _SdkStorage())
+            requests, rounds = sdk_login(world, SdkMemoryStorage())
             rows.append({"world": title, "client": SDK, "requests": requests, "rounds": rounds})
     title = SECOND
     with World.modern(cache_control="max-age=300") as world:
@@ -236,7 +217,7 @@ def measure() -> list[dict[str, Any]]:
         requests, rounds = rfcauth_login(world, flow)
         rows.append({"world": title, "client": "rfcauth", "requests": requests, "rounds": rounds})
     with World.modern(cache_control="max-age=300") as world:
-        sdk_storage = _SdkStorage()
+        sdk_storage = SdkMemoryStorage()
         sdk_login(world, sdk_storage)
         sdk_storage.tokens = None
         world.reset_counts()

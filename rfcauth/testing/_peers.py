@@ -18,13 +18,41 @@ from rfcauth.testing._checkers import ClientOutcome
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+
 __all__ = [
+    "SdkMemoryStorage",
     "mcp_discovery_client",
     "mcp_extract_field",
     "mcp_validate_asm",
     "mcp_validate_prm",
     "werkzeug_parse",
 ]
+
+
+class SdkMemoryStorage:
+    """The MCP Python SDK's ``TokenStorage`` protocol, in memory (tokens and client info)."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.tokens: OAuthToken | None = None
+        self.client: OAuthClientInformationFull | None = None
+
+    async def get_tokens(self) -> OAuthToken | None:
+        """The stored tokens."""
+        return self.tokens
+
+    async def set_tokens(self, tokens: OAuthToken) -> None:
+        """Store `tokens`."""
+        self.tokens = tokens
+
+    async def get_client_info(self) -> OAuthClientInformationFull | None:
+        """The stored client registration."""
+        return self.client
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
+        """Store `client_info`."""
+        self.client = client_info
 
 
 def werkzeug_parse(value: str) -> list[dict[str, Any]]:
@@ -91,14 +119,12 @@ def mcp_discovery_client(
         logging.disable(previous)
 
 
-async def _mcp_flow(resource: str, responses: Mapping[str, Mapping[str, Any]]) -> ClientOutcome:  # noqa: C901 -- the mock server and the client in one place
+async def _mcp_flow(resource: str, responses: Mapping[str, Mapping[str, Any]]) -> ClientOutcome:
     import httpx2  # noqa: PLC0415 -- a peer, lazily
     from mcp.client.auth import OAuthClientProvider  # noqa: PLC0415 -- as above
     from mcp.shared.auth import (  # noqa: PLC0415 -- as above
         AuthorizationCodeResult,
-        OAuthClientInformationFull,
         OAuthClientMetadata,
-        OAuthToken,
     )
 
     probes: list[str] = []
@@ -122,23 +148,6 @@ async def _mcp_flow(resource: str, responses: Mapping[str, Mapping[str, Any]]) -
             content=content.encode() if body_value is not None else b"",
         )
 
-    class Storage:
-        def __init__(self) -> None:
-            self.tokens: OAuthToken | None = None
-            self.client: OAuthClientInformationFull | None = None
-
-        async def get_tokens(self) -> OAuthToken | None:
-            return self.tokens
-
-        async def set_tokens(self, tokens: OAuthToken) -> None:
-            self.tokens = tokens
-
-        async def get_client_info(self) -> OAuthClientInformationFull | None:
-            return self.client
-
-        async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-            self.client = client_info
-
     async def redirect(url: str) -> None:
         raise _Authorized(url)
 
@@ -148,7 +157,7 @@ async def _mcp_flow(resource: str, responses: Mapping[str, Mapping[str, Any]]) -
     provider = OAuthClientProvider(
         server_url=resource,
         client_metadata=OAuthClientMetadata(redirect_uris=["http://localhost:3030/cb"]),
-        storage=Storage(),
+        storage=SdkMemoryStorage(),
         redirect_handler=redirect,
         callback_handler=callback,
     )
