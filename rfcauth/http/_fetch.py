@@ -90,6 +90,13 @@ def _refusal_in(exc: BaseException) -> str | None:
     return None
 
 
+def _reply(call: Call, response: httpx2.Response, body: bytearray) -> Reply:
+    """The reply to `call`: the response's status and headers, and the body read in full."""
+    return Reply(
+        url=call.url, status=response.status_code, headers=_headers(response), body=bytes(body)
+    )
+
+
 def _headers(response: httpx2.Response) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in response.headers.multi_items():
@@ -157,12 +164,7 @@ class Fetcher:
                     body += chunk
                     if len(body) > self._limits.max_response_bytes:
                         return self._too_large(call, len(body))
-                return Reply(
-                    url=call.url,
-                    status=response.status_code,
-                    headers=_headers(response),
-                    body=bytes(body),
-                )
+                return _reply(call, response, body)
         except Exception as exc:  # noqa: BLE001 - every outcome becomes a Reply
             return _classify(call, exc)
 
@@ -205,12 +207,7 @@ class Fetcher:
                     body += chunk
                     if len(body) > self._limits.max_response_bytes:
                         return self._too_large(call, len(body))
-                return Reply(
-                    url=call.url,
-                    status=response.status_code,
-                    headers=_headers(response),
-                    body=bytes(body),
-                )
+                return _reply(call, response, body)
         except Exception as exc:  # noqa: BLE001 - every outcome becomes a Reply
             return _classify(call, exc)
 
